@@ -1,0 +1,55 @@
+package io.github.rpcdiscovery.config;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * go-zero's Etcd block.
+ *
+ * @param hosts Etcd endpoints as host:port (go-zero: Etcd.Hosts).
+ * @param key At the top level (go-zero: Etcd.Key), the key this application registers under (default:
+ * spring.application.name); in a client block, the key of the service to call.
+ * @param id A fixed key suffix when greater than 0; otherwise the lease id is the suffix (go-zero: Etcd.ID).
+ * @param user Etcd user name (go-zero: Etcd.User).
+ * @param pass Etcd password (go-zero: Etcd.Pass). Never logged.
+ * @param certFile Client certificate (PEM) for mutual TLS; needs cert-key-file (go-zero: Etcd.CertFile).
+ * @param certKeyFile Private key (PEM) of the client certificate (go-zero: Etcd.CertKeyFile).
+ * @param caCertFile CA certificate (PEM) that signed etcd's server certificate (go-zero: Etcd.CACertFile);
+ * enables TLS.
+ * @param insecureSkipVerify Do not verify etcd's server certificate (go-zero: Etcd.InsecureSkipVerify).
+ * @param ttl Lease TTL of the registration; at least 2s (etcd's minimum). A bare number is seconds.
+ */
+public record EtcdProperties(@DefaultValue List<String> hosts, @Nullable String key, long id, @Nullable String user,
+		@Nullable String pass, @Nullable String certFile, @Nullable String certKeyFile, @Nullable String caCertFile,
+		boolean insecureSkipVerify, @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration ttl) {
+
+	public EtcdProperties {
+		hosts = (hosts != null) ? List.copyOf(hosts) : List.of();
+		ttl = (ttl != null) ? ttl : Duration.ofSeconds(10);
+	}
+
+	public static EtcdProperties empty() {
+		return new EtcdProperties(List.of(), null, 0, null, null, null, null, null, false, Duration.ofSeconds(10));
+	}
+
+	/** Whether anything that points at etcd was set (hosts or key). */
+	public boolean isConfigured() {
+		return !this.hosts.isEmpty() || (this.key != null && !this.key.isBlank());
+	}
+
+	/** Never shows the password. */
+	@Override
+	public String toString() {
+		return "EtcdProperties[hosts=" + this.hosts + ", key=" + this.key + ", id=" + this.id + ", user=" + this.user
+				+ ", pass=" + ((this.pass != null) ? "******" : null) + ", certFile=" + this.certFile
+				+ ", certKeyFile=" + this.certKeyFile + ", caCertFile=" + this.caCertFile + ", insecureSkipVerify="
+				+ this.insecureSkipVerify + ", ttl=" + this.ttl + "]";
+	}
+
+}

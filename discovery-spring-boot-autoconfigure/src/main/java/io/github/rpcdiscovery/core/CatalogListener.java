@@ -1,0 +1,12 @@
+package io.github.rpcdiscovery.core;
+
+/**
+ * Told of every change of the catalog, on the thread that made it, in version order per service. Implementations must
+ * be quick and must not block: they run on registry callback threads.
+ */
+@FunctionalInterface
+public interface CatalogListener {
+
+	void onChange(CatalogChange change);
+
+}

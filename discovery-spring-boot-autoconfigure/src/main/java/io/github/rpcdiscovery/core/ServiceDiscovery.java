@@ -1,0 +1,164 @@
+package io.github.rpcdiscovery.core;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.github.rpcdiscovery.target.DiscoveryPlan;
+import io.github.rpcdiscovery.target.Upstream;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * The entry point of discovery: answers "which instances does service S have" from the {@link ServiceCatalog}, and
+ * asks the right {@link DiscoverySource} to start watching a service the first time it is looked up. After that first
+ * load, lookups are a map read.
+ */
+public final class ServiceDiscovery implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(ServiceDiscovery.class);
+
+	private final ServiceCatalog catalog;
+
+	private final DiscoveryPlan plan;
+
+	private final Map<String, DiscoverySource> sources;
+
+	private final Duration initialLoadTimeout;
+
+	private final Map<String, CompletableFuture<Void>> watches = new ConcurrentHashMap<>();
+
+	public ServiceDiscovery(ServiceCatalog catalog, DiscoveryPlan plan, List<DiscoverySource> sources,
+			Duration initialLoadTimeout) {
+		this.catalog = catalog;
+		this.plan = plan;
+		this.sources = sources.stream().collect(Collectors.toMap(DiscoverySource::name, Function.identity()));
+		this.initialLoadTimeout = initialLoadTimeout;
+	}
+
+	/** Starts watching every configured upstream, so their first lookups find them loaded. Does not block. */
+	public void start() {
+		for (Upstream upstream : this.plan.configured()) {
+			watch(upstream.serviceId());
+		}
+	}
+
+	public ServiceCatalog catalog() {
+		return this.catalog;
+	}
+
+	public DiscoveryPlan plan() {
+		return this.plan;
+	}
+
+	/** Whether a service id resolves anywhere (configured, or by the default registry). */
+	public boolean resolves(String serviceId) {
+		return this.plan.upstreamFor(serviceId).isPresent();
+	}
+
+	/**
+	 * The instances of a service. Known services: a map read. A service looked up for the first time: starts its
+	 * watch and waits up to {@code rpc.discovery.initial-load-timeout} for its first load.
+	 */
+	public List<ServiceInstance> getInstances(String serviceId) {
+		InstanceSnapshot snapshot = this.catalog.snapshot(serviceId);
+		if (snapshot != null) {
+			return snapshot.instances();
+		}
+		CompletableFuture<Void> load = watch(serviceId);
+		if (load == null) {
+			return List.of();
+		}
+		awaitQuietly(load);
+		return this.catalog.instances(serviceId);
+	}
+
+	/**
+	 * Completes with the service's snapshot once it is loaded, or after the initial load timeout with whatever the
+	 * catalog has then ({@code null} if nothing). Never completes exceptionally.
+	 */
+	public CompletableFuture<@Nullable InstanceSnapshot> whenLoaded(String serviceId) {
+		InstanceSnapshot snapshot = this.catalog.snapshot(serviceId);
+		if (snapshot != null) {
+			return CompletableFuture.completedFuture(snapshot);
+		}
+		CompletableFuture<Void> load = watch(serviceId);
+		if (load == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return load.completeOnTimeout(null, this.initialLoadTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.handle((ignored, failure) -> this.catalog.snapshot(serviceId));
+	}
+
+	/** Configured service ids and every service looked up so far. */
+	public Set<String> serviceIds() {
+		Set<String> ids = new LinkedHashSet<>();
+		this.plan.configured().forEach((upstream) -> ids.add(upstream.serviceId()));
+		ids.addAll(this.catalog.serviceIds());
+		return ids;
+	}
+
+	private @Nullable CompletableFuture<Void> watch(String serviceId) {
+		Optional<Upstream> upstream = this.plan.upstreamFor(serviceId);
+		if (upstream.isEmpty()) {
+			return null;
+		}
+		return this.watches.computeIfAbsent(serviceId, (id) -> startWatch(upstream.get()));
+	}
+
+	private CompletableFuture<Void> startWatch(Upstream upstream) {
+		String sourceName = upstream.target().source();
+		DiscoverySource source = this.sources.get(sourceName);
+		if (source == null) {
+			logger.warn("Service '" + upstream.serviceId() + "' (" + upstream.declaredBy() + ") needs the "
+					+ sourceName + " source, which is not available: add discovery-spring-boot-starter, which"
+					+ " brings its client library");
+			return CompletableFuture.failedFuture(new IllegalStateException("no " + sourceName + " source"));
+		}
+		try {
+			return source.watch(upstream);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not start watching '" + upstream.serviceId() + "' in " + sourceName + ": " + ex);
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private void awaitQuietly(CompletableFuture<Void> load) {
+		try {
+			load.get(this.initialLoadTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// the source logs its own failures and keeps retrying; the caller gets what the catalog has
+		}
+	}
+
+	@Override
+	public void close() {
+		for (DiscoverySource source : this.sources.values()) {
+			try {
+				source.close();
+			}
+			catch (Exception ex) {
+				logger.debug("Closing discovery source " + source.name() + " failed", ex);
+			}
+		}
+	}
+
+}

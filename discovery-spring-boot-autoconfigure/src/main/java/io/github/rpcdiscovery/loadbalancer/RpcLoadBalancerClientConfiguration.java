@@ -1,0 +1,81 @@
+package io.github.rpcdiscovery.loadbalancer;
+
+import java.util.List;
+
+import io.github.rpcdiscovery.core.ServiceDiscovery;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.cloud.loadbalancer.cache.LoadBalancerCacheManager;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplierBuilder;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * The LoadBalancer child-context configuration for every service: services this starter resolves get the push-based
+ * {@link CatalogServiceInstanceListSupplier} (so Spring Cloud's 35 s instance cache never applies to them); any other
+ * service keeps Spring Cloud's usual discovery-client supplier (cached when Spring Cloud's cache is on). The decorators listed in
+ * {@code spring.cloud.loadbalancer.configurations} ({@code zone-preference}, {@code health-check},
+ * {@code same-instance-preference}, {@code request-based-sticky-session}, {@code weighted}, {@code subset}) still apply
+ * on top of our list.
+ * <p>
+ * Not an auto-configuration: it is registered with {@code @LoadBalancerClients(defaultConfiguration = ...)}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class RpcLoadBalancerClientConfiguration {
+
+	@Bean
+	ServiceInstanceListSupplier rpcServiceInstanceListSupplier(Environment environment,
+			ObjectProvider<ServiceDiscovery> discovery, ConfigurableApplicationContext context) {
+		String serviceId = LoadBalancerClientFactory.getName(environment);
+		ServiceDiscovery serviceDiscovery = discovery.getIfAvailable();
+		ServiceInstanceListSupplierBuilder builder = ServiceInstanceListSupplier.builder();
+		if (serviceDiscovery != null && serviceDiscovery.resolves(serviceId)) {
+			builder.withBase(new CatalogServiceInstanceListSupplier(serviceId, serviceDiscovery));
+		}
+		else {
+			fallback(builder, context);
+		}
+		for (String decorator : configurations(environment)) {
+			applyDecorator(builder, decorator);
+		}
+		return builder.build(context);
+	}
+
+	/** Spring Cloud's usual supplier for services this starter does not resolve, cached when a cache exists. */
+	private static void fallback(ServiceInstanceListSupplierBuilder builder, ConfigurableApplicationContext context) {
+		if (context.getBeanProvider(ReactiveDiscoveryClient.class).getIfAvailable() != null) {
+			builder.withDiscoveryClient();
+		}
+		else {
+			builder.withBlockingDiscoveryClient();
+		}
+		if (context.getBeanProvider(LoadBalancerCacheManager.class).getIfAvailable() != null) {
+			builder.withCaching();
+		}
+	}
+
+	private static List<String> configurations(Environment environment) {
+		String value = environment.getProperty("spring.cloud.loadbalancer.configurations", "default");
+		return List.of(value.split(",")).stream().map(String::strip).filter((s) -> !s.isEmpty()).toList();
+	}
+
+	private static void applyDecorator(ServiceInstanceListSupplierBuilder builder, String name) {
+		switch (name) {
+			case "zone-preference" -> builder.withZonePreference();
+			case "health-check" -> builder.withHealthChecks();
+			case "same-instance-preference" -> builder.withSameInstancePreference();
+			case "request-based-sticky-session" -> builder.withRequestBasedStickySession();
+			case "weighted" -> builder.withWeighted();
+			case "subset" -> builder.withSubset();
+			default -> {
+				// "default" and unknown names add nothing, as in Spring Cloud
+			}
+		}
+	}
+
+}
