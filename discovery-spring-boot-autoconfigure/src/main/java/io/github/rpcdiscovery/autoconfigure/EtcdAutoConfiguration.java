@@ -1,0 +1,24 @@
+package io.github.rpcdiscovery.autoconfigure;
+
+import io.github.rpcdiscovery.etcd.EtcdConnections;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The shared etcd clients (one per cluster), used by etcd discovery and etcd registration alike. Created lazily: an
+ * application that never talks to etcd never connects.
+ */
+@AutoConfiguration
+@ConditionalOnClass(name = "io.etcd.jetcd.Client")
+final class EtcdAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	EtcdConnections rpcEtcdConnections() {
+		return new EtcdConnections();
+	}
+
+}

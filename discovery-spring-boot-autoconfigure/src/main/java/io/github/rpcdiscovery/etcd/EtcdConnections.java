@@ -1,0 +1,111 @@
+package io.github.rpcdiscovery.etcd;
+
+import java.io.File;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.github.rpcdiscovery.target.EtcdCluster;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * One shared jetcd {@link Client} per etcd cluster (hosts, account and TLS), as go-zero shares one client per sorted
+ * host list. Every watcher and registration on a cluster multiplexes over that client's connection.
+ * <p>
+ * jetcd calls have no deadline of their own: callers put a timeout on every future they wait for.
+ */
+public final class EtcdConnections implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(EtcdConnections.class);
+
+	private final Map<EtcdCluster, Client> clients = new ConcurrentHashMap<>();
+
+	private volatile boolean closed;
+
+	/** The client of a cluster, created on first use. */
+	public Client client(EtcdCluster cluster) {
+		if (this.closed) {
+			throw new IllegalStateException("etcd connections are closed");
+		}
+		return this.clients.computeIfAbsent(cluster, EtcdConnections::build);
+	}
+
+	static Client build(EtcdCluster cluster) {
+		String scheme = cluster.usesTls() ? "https://" : "http://";
+		List<URI> endpoints = cluster.hosts().stream().map((host) -> URI.create(scheme + host)).toList();
+		ClientBuilder builder = Client.builder()
+			.endpoints(endpoints)
+			.connectTimeout(Duration.ofSeconds(5))
+			// etcd refuses keepalive pings more often than every 5 s (GOAWAY); 10 s detects a dead path in ~15 s
+			.keepaliveTime(Duration.ofSeconds(10))
+			.keepaliveTimeout(Duration.ofSeconds(5))
+			.keepaliveWithoutCalls(true)
+			.retryDelay(200)
+			.retryMaxDelay(2000);
+		if (cluster.hasCredentials()) {
+			builder.user(bytes(cluster.user())).password(bytes(cluster.password() != null ? cluster.password() : ""));
+		}
+		if (cluster.usesTls()) {
+			configureTls(builder, cluster);
+		}
+		logger.debug("Connecting to " + cluster);
+		return builder.build();
+	}
+
+	private static void configureTls(ClientBuilder builder, EtcdCluster cluster) {
+		try {
+			builder.sslContext((ssl) -> {
+				if (cluster.insecureSkipVerify()) {
+					ssl.trustManager(InsecureTrustManagerFactory.INSTANCE);
+				}
+				else if (cluster.caCertFile() != null) {
+					ssl.trustManager(new File(cluster.caCertFile()));
+				}
+				if (cluster.certFile() != null && cluster.certKeyFile() != null) {
+					ssl.keyManager(new File(cluster.certFile()), new File(cluster.certKeyFile()));
+				}
+			});
+		}
+		catch (javax.net.ssl.SSLException | IllegalArgumentException ex) {
+			throw new EtcdTlsConfigurationException(cluster, ex);
+		}
+	}
+
+	private static ByteSequence bytes(String text) {
+		return ByteSequence.from(text, StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		this.clients.values().forEach((client) -> {
+			try {
+				client.close();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Closing an etcd client failed", ex);
+			}
+		});
+		this.clients.clear();
+	}
+
+	/** The TLS files of a cluster could not be loaded; names the files (never the password). */
+	public static final class EtcdTlsConfigurationException extends IllegalStateException {
+
+		EtcdTlsConfigurationException(EtcdCluster cluster, Exception cause) {
+			super("Could not set up TLS for " + cluster + " (ca-cert-file=" + cluster.caCertFile() + ", cert-file="
+					+ cluster.certFile() + ", cert-key-file=" + cluster.certKeyFile()
+					+ "): the files must be PEM, the key PKCS#8: " + cause.getMessage(), cause);
+		}
+
+	}
+
+}
