@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.github.rpcdiscovery.cloud.CatalogChangeLogger;
 import io.github.rpcdiscovery.cloud.CatalogHeartbeatPublisher;
+import io.github.rpcdiscovery.cloud.DiscoveryInitializedPublisher;
 import io.github.rpcdiscovery.config.DiscoveryPlanResolver;
 import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.core.DiscoverySource;
@@ -53,6 +54,12 @@ final class RpcDiscoveryAutoConfiguration {
 			ObjectProvider<DiscoverySource> sources, RpcProperties properties) {
 		List<DiscoverySource> all = sources.orderedStream().toList();
 		return new ServiceDiscovery(catalog, plan, all, properties.discovery().initialLoadTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DiscoveryInitializedPublisher rpcDiscoveryInitializedPublisher() {
+		return new DiscoveryInitializedPublisher();
 	}
 
 	@Bean

@@ -1,6 +1,5 @@
 package io.github.rpcdiscovery.autoconfigure;
 
-import io.github.rpcdiscovery.cloud.DiscoveryInitializedPublisher;
 import io.github.rpcdiscovery.cloud.RpcDiscoveryClient;
 import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
@@ -26,12 +25,6 @@ final class RpcDiscoveryClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	RpcDiscoveryClient rpcDiscoveryClient(ServiceDiscovery discovery, RpcProperties properties) {
 		return new RpcDiscoveryClient(discovery, properties.discovery().order());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	DiscoveryInitializedPublisher rpcDiscoveryInitializedPublisher() {
-		return new DiscoveryInitializedPublisher();
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.github.rpcdiscovery.autoconfigure;
 
-import io.github.rpcdiscovery.cloud.DiscoveryInitializedPublisher;
 import io.github.rpcdiscovery.cloud.RpcReactiveDiscoveryClient;
 import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
@@ -25,12 +24,6 @@ final class RpcReactiveDiscoveryClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	RpcReactiveDiscoveryClient rpcReactiveDiscoveryClient(ServiceDiscovery discovery, RpcProperties properties) {
 		return new RpcReactiveDiscoveryClient(discovery, properties.discovery().order());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	DiscoveryInitializedPublisher rpcDiscoveryInitializedPublisher() {
-		return new DiscoveryInitializedPublisher();
 	}
 
 }
