@@ -1,0 +1,225 @@
+package io.github.rpcdiscovery.demo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import io.github.rpcdiscovery.test.app.ManagedApp;
+import io.github.rpcdiscovery.test.etcd.EtcdBinary;
+import io.github.rpcdiscovery.test.etcd.EtcdProcess;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * The README's first command. On one machine, in under a minute: its own etcd (or direct mode when the binary is
+ * missing), three sample-servers on 127.0.0.1-3 and a sample-client under steady load; then one server stops
+ * gracefully, another is killed with -9 and restarted. Prints a timeline; exits 0 only if the story held: every
+ * change seen by the client, and not one failed call. {@code --direct} skips etcd.
+ */
+public final class Demo {
+
+	private static final String SERVICE = "sample-server";
+
+	/** A short TTL so that the kill -9 part of the story fits in the minute. */
+	private static final String TTL = "3s";
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+	private final Timeline timeline = new Timeline();
+
+	private final Path root;
+
+	private final Path work;
+
+	private final List<ManagedApp> apps = new ArrayList<>();
+
+	private EtcdProcess etcd;
+
+	private Demo(Path root, Path work) {
+		this.root = root;
+		this.work = work;
+	}
+
+	public static void main(String[] args) throws IOException {
+		Path work = Files.createTempDirectory("rpc-discovery-demo-");
+		Demo demo = new Demo(Path.of("").toAbsolutePath(), work);
+		boolean held;
+		try {
+			held = demo.run(List.of(args).contains("--direct"));
+		}
+		finally {
+			demo.cleanUp();
+		}
+		System.exit(held ? 0 : 1);
+	}
+
+	private boolean run(boolean forceDirect) {
+		boolean etcdMode = !forceDirect && startEtcd();
+		List<ManagedApp> servers = new ArrayList<>();
+		for (int i = 1; i <= 3; i++) {
+			servers.add(server(i, etcdMode).start());
+		}
+		List<Integer> ports = new ArrayList<>();
+		for (ManagedApp server : servers) {
+			ports.add(server.awaitPort(START_TIMEOUT));
+		}
+		List<String> addresses = List.of("127.0.0.1:" + ports.get(0), "127.0.0.2:" + ports.get(1),
+				"127.0.0.3:" + ports.get(2));
+		this.timeline.say("3 sample-servers listening: " + String.join(", ", addresses));
+		ManagedApp client = client(etcdMode, addresses).start();
+		int clientPort = client.awaitPort(START_TIMEOUT);
+		this.timeline.say("sample-client listening on 127.0.0.1:" + clientPort);
+		try (ClientProbe probe = new ClientProbe(clientPort, SERVICE)) {
+			this.timeline.check(waitFor(Duration.ofSeconds(30), () -> probe.instances().size() == 3),
+					"the client discovers all 3 servers: " + probe.instances());
+			probe.startLoad();
+			waitFor(Duration.ofSeconds(30), () -> probe.calls() >= 200);
+			this.timeline.say("steady load, calls so far spread as " + probe.spreadAndReset());
+
+			gracefulStop(servers.get(0), addresses.get(0), probe, etcdMode);
+			killAndRestart(servers, 1, addresses.get(1), probe, etcdMode);
+
+			int settled = probe.calls() + 200;
+			waitFor(Duration.ofSeconds(5), () -> probe.calls() >= settled);
+			probe.stop();
+			this.timeline.check(probe.failures() == 0,
+					"no failed call: " + probe.failures() + " failures in " + probe.calls() + " calls");
+		}
+		printVerdict();
+		return this.timeline.storyHeld();
+	}
+
+	private void gracefulStop(ManagedApp server, String address, ClientProbe probe, boolean etcdMode) {
+		this.timeline.say("stopping " + address + " gracefully (SIGTERM)");
+		long before = System.nanoTime();
+		Duration shutdown = server.stop(Duration.ofSeconds(30));
+		this.timeline.check(shutdown.toMillis() <= 3000, "graceful shutdown took " + shutdown.toMillis() + " ms");
+		if (etcdMode) {
+			boolean dropped = waitFor(Duration.ofSeconds(5), () -> !probe.instances().contains(address));
+			this.timeline.check(dropped, "the client dropped " + address + " "
+					+ millisSince(before) + " ms after the stop began (its lease was revoked first)");
+		}
+		else {
+			this.timeline.say("direct mode: " + address + " stays listed; the balancer routes around it");
+		}
+		this.timeline.say("calls since the last report: " + probe.spreadAndReset());
+	}
+
+	private void killAndRestart(List<ManagedApp> servers, int index, String address, ClientProbe probe,
+			boolean etcdMode) {
+		this.timeline.say("killing " + address + " with -9 (no deregistration)");
+		long killed = System.nanoTime();
+		servers.get(index).kill();
+		if (etcdMode) {
+			boolean dropped = waitFor(Duration.ofSeconds(15), () -> !probe.instances().contains(address));
+			this.timeline.check(dropped,
+					"the client dropped " + address + " " + millisSince(killed) + " ms after the kill (TTL " + TTL + ")");
+		}
+		this.timeline.say("calls since the last report: " + probe.spreadAndReset());
+		this.timeline.say("restarting " + address);
+		long restarted = System.nanoTime();
+		ManagedApp again = server(index + 1, etcdMode, address.substring(address.lastIndexOf(':') + 1)).start();
+		this.apps.add(again);
+		again.awaitPort(START_TIMEOUT);
+		boolean back = waitFor(Duration.ofSeconds(30), () -> probe.instances().contains(address));
+		this.timeline.check(back, "the client sees " + address + " again " + millisSince(restarted)
+				+ " ms after the restart began");
+		boolean serving = waitFor(Duration.ofSeconds(10), () -> probe.spreadAndReset().containsKey(address));
+		this.timeline.check(serving, address + " gets calls again");
+	}
+
+	private boolean startEtcd() {
+		try {
+			EtcdBinary.etcd();
+		}
+		catch (AssertionError missing) {
+			this.timeline.say("etcd is not installed (" + missing.getMessage() + ")");
+			this.timeline.say("falling back to direct mode: static endpoints, no registry");
+			return false;
+		}
+		this.etcd = EtcdProcess.startSingle();
+		this.timeline.say("etcd " + this.etcd.hostAndPort() + " started (its own data dir, removed at the end)");
+		return true;
+	}
+
+	private ManagedApp server(int n, boolean etcdMode) {
+		return server(n, etcdMode, "0");
+	}
+
+	private ManagedApp server(int n, boolean etcdMode, String port) {
+		String host = "127.0.0." + n;
+		List<String> args = new ArrayList<>(List.of("--server.address=" + host, "--server.port=" + port));
+		if (etcdMode) {
+			args.addAll(List.of("--spring.profiles.active=etcd", "--rpc.listen-on=" + host,
+					"--rpc.etcd.hosts=" + this.etcd.hostAndPort(), "--rpc.etcd.ttl=" + TTL));
+		}
+		ManagedApp app = ManagedApp.jar("server-" + n, jar("sample-server"), this.work, jvmArgs(), args);
+		this.apps.add(app);
+		return app;
+	}
+
+	private ManagedApp client(boolean etcdMode, List<String> addresses) {
+		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=0"));
+		if (etcdMode) {
+			args.addAll(List.of("--spring.profiles.active=etcd", "--rpc.etcd.hosts=" + this.etcd.hostAndPort(),
+					"--spring.cloud.service-registry.auto-registration.enabled=false"));
+		}
+		else {
+			args.addAll(List.of("--rpc.clients[0].name=" + SERVICE,
+					"--rpc.clients[0].endpoints=" + String.join(",", addresses)));
+		}
+		ManagedApp app = ManagedApp.jar("client", jar("sample-client"), this.work, jvmArgs(), args);
+		this.apps.add(app);
+		return app;
+	}
+
+	private Path jar(String module) {
+		return this.root.resolve(module).resolve("target").resolve(module + "-0.1.0-SNAPSHOT.jar");
+	}
+
+	private static List<String> jvmArgs() {
+		return List.of("-Xms64m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+	}
+
+	private void printVerdict() {
+		if (this.timeline.storyHeld()) {
+			this.timeline.say("the story held");
+		}
+		else {
+			this.timeline.say("the story did NOT hold: " + this.timeline.broken());
+			this.apps.forEach((app) -> System.out.println("--- " + app.name() + " log tail:\n" + app.logTail(15)));
+		}
+	}
+
+	private static boolean waitFor(Duration timeout, BooleanSupplier condition) {
+		try {
+			Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
+			return true;
+		}
+		catch (ConditionTimeoutException ex) {
+			return false;
+		}
+	}
+
+	private static long millisSince(long nanos) {
+		return (System.nanoTime() - nanos) / 1_000_000;
+	}
+
+	private void cleanUp() {
+		this.apps.forEach(ManagedApp::kill);
+		if (this.etcd != null) {
+			this.etcd.close();
+		}
+		try (var files = Files.walk(this.work)) {
+			files.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
+		}
+		catch (IOException ex) {
+			// temp files; best effort
+		}
+	}
+
+}
