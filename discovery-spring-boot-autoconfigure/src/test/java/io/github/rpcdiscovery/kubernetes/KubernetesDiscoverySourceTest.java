@@ -63,6 +63,23 @@ class KubernetesDiscoverySourceTest {
 		this.cluster.close();
 	}
 
+	static io.fabric8.kubernetes.api.model.Service service(String team) {
+		// a label that would pretend to be the source must not win over the instance's own keys
+		return new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+			.withNamespace("shop")
+			.withName("cart")
+			.addToLabels("team", team)
+			.addToLabels("rpc.source", "label")
+			.endMetadata()
+			.withNewSpec()
+			.addNewPort()
+			.withName("http")
+			.withPort(8080)
+			.endPort()
+			.endSpec()
+			.build();
+	}
+
 	KubernetesDiscoverySource source(KubernetesProperties properties) {
 		this.source = new KubernetesDiscoverySource(this.client, this.catalog, properties, Duration.ofMillis(200));
 		return this.source;
@@ -286,6 +303,32 @@ class KubernetesDiscoverySourceTest {
 		assertThat(output.getAll()).contains("WARN")
 			.contains("'127.0.0.300' is not a valid IPv4 address")
 			.contains("'::1::2' is not a valid IPv6 address");
+	}
+
+	@Test
+	void theServicesLabelsAreCopiedWhenAskedAndFollowed() throws Exception {
+		this.cluster.apply(service("payments"));
+		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080).ready("127.0.0.1", "cart-1").build());
+		source(new KubernetesProperties(null, null, null, Map.of(), AddressFamily.IPV4, true, null, null, null, false));
+		watch("cart", "shop", "cart", 8080).get(10, TimeUnit.SECONDS);
+		assertThat(this.catalog.instances("cart").get(0).getMetadata()).containsEntry("team", "payments")
+			.containsEntry("rpc.source", "kubernetes")
+			.containsEntry(KubernetesMetadata.POD, "cart-1");
+		this.cluster.apply(service("checkout"));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(this.catalog.instances("cart").get(0).getMetadata())
+				.containsEntry("team", "checkout"));
+	}
+
+	@Test
+	void withoutTheSettingTheServiceIsNeverRead() throws Exception {
+		this.cluster.apply(service("payments"));
+		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080).ready("127.0.0.1", "cart-1").build());
+		int before = this.cluster.requests((path) -> path.contains("/services"));
+		watch("cart", "shop", "cart", 8080).get(10, TimeUnit.SECONDS);
+		assertThat(this.catalog.instances("cart").get(0).getMetadata()).doesNotContainKey("team");
+		assertThat(this.cluster.requests((path) -> path.contains("/services"))).as("requests for Services")
+			.isEqualTo(before);
 	}
 
 	@Test

@@ -3,7 +3,6 @@ package io.github.rpcdiscovery.test.kubernetes;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import io.fabric8.mockwebserver.http.Dispatcher;
@@ -23,7 +22,7 @@ final class FaultInjectingDispatcher extends Dispatcher {
 
 	private final AtomicBoolean goneOnNextWatch = new AtomicBoolean();
 
-	private final AtomicInteger endpointSliceRequests = new AtomicInteger();
+	private final List<String> paths = new CopyOnWriteArrayList<>();
 
 	FaultInjectingDispatcher(Dispatcher crud) {
 		this.crud = crud;
@@ -41,16 +40,15 @@ final class FaultInjectingDispatcher extends Dispatcher {
 		this.goneOnNextWatch.set(true);
 	}
 
-	int endpointSliceRequests() {
-		return this.endpointSliceRequests.get();
+	/** How many requests so far had a path matching this. */
+	int requests(Predicate<String> path) {
+		return (int) this.paths.stream().filter(path).count();
 	}
 
 	@Override
 	public MockResponse dispatch(RecordedRequest request) {
 		String path = request.getPath();
-		if (path.contains("/endpointslices")) {
-			this.endpointSliceRequests.incrementAndGet();
-		}
+		this.paths.add(path);
 		for (Denial denial : this.denials) {
 			if (denial.matches(request)) {
 				return denial.response(request);

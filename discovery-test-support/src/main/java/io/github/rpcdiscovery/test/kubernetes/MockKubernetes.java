@@ -122,9 +122,14 @@ public final class MockKubernetes implements AutoCloseable {
 		return this.server.getRequestCount();
 	}
 
-	/** Requests for endpoint slices (list, watch, get, writes) answered so far. */
+	/** Requests for endpoint slices (list, watch, get, writes, from any client) answered so far. */
 	public int endpointSliceRequests() {
-		return this.dispatcher.endpointSliceRequests();
+		return requests((path) -> path.contains("/endpointslices"));
+	}
+
+	/** Requests whose path (with the query) matches, from any client, answered so far. */
+	public int requests(Predicate<String> path) {
+		return this.dispatcher.requests(path);
 	}
 
 	@Override
