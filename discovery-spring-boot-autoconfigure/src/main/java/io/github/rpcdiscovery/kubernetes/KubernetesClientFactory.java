@@ -22,9 +22,17 @@ public final class KubernetesClientFactory {
 	}
 
 	static Config config(KubernetesProperties properties) {
-		if (properties.masterUrl() == null) {
-			return Config.autoConfigure(null);
+		Config config = (properties.masterUrl() != null) ? explicit(properties) : Config.autoConfigure(null);
+		if (System.getProperty(Config.KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT_SYSTEM_PROPERTY) == null
+				&& System.getenv("KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT") == null) {
+			// informers retry by themselves; fabric8's ten request retries only delayed the news of an unreachable
+			// API server by about 20 s
+			config.setRequestRetryBackoffLimit(0);
 		}
+		return config;
+	}
+
+	private static Config explicit(KubernetesProperties properties) {
 		Config config = Config.empty();
 		config.setMasterUrl(properties.masterUrl());
 		if (properties.token() != null && !properties.token().isEmpty()) {

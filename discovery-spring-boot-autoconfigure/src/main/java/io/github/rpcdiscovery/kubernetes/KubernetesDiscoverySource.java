@@ -85,20 +85,33 @@ public final class KubernetesDiscoverySource implements DiscoverySource {
 		if (problem != null) {
 			// a service id looked up in Kubernetes mode that cannot be a Service name, e.g. user.rpc
 			logger.error("Service id '" + upstream.serviceId() + "' (" + upstream.declaredBy() + ") cannot be"
-					+ " discovered in Kubernetes: " + problem);
+					+ " discovered in Kubernetes: " + problem + "; give it a client block whose target names the"
+					+ " Service, e.g. rpc.clients[0].name: " + upstream.serviceId() + ", rpc.clients[0].target: k8s://"
+					+ target.namespace() + "/my-service:8080");
 			return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
 		}
 		if (this.closed) {
 			return CompletableFuture.failedFuture(new IllegalStateException("the Kubernetes source is closed"));
 		}
-		SliceWatch watch = this.watches.computeIfAbsent(target.namespace() + "/" + target.service(), (key) -> {
-			SliceWatch created = new SliceWatch(this.client, target.namespace(), target.service(), this.catalog,
-					this.reporter, this.properties.includeServiceLabels());
-			created.start();
-			return created;
-		});
 		PortRule rule = PortRule.of(target.port(), this.properties.portNameFor(target.service()));
-		return watch.bind(upstream.serviceId(), rule, this.properties.preferredAddressFamily());
+		return watchOf(target).bind(upstream.serviceId(), rule, this.properties.preferredAddressFamily());
+	}
+
+	private SliceWatch watchOf(KubernetesTarget target) {
+		String key = target.namespace() + "/" + target.service();
+		SliceWatch watch = this.watches.get(key);
+		if (watch != null) {
+			return watch;
+		}
+		SliceWatch created = new SliceWatch(this.client, target.namespace(), target.service(), this.catalog,
+				this.reporter, this.properties.includeServiceLabels());
+		watch = this.watches.putIfAbsent(key, created);
+		if (watch != null) {
+			return watch;
+		}
+		// started outside the map: its first list may publish, and listeners may look up other services
+		created.start();
+		return created;
 	}
 
 	/**
@@ -129,9 +142,7 @@ public final class KubernetesDiscoverySource implements DiscoverySource {
 		}
 		if (!SERVICE_NAME.matcher(target.service()).matches()) {
 			return "'" + target.service() + "' is not a valid Service name (a lower-case letter, then lower-case"
-					+ " letters, digits and '-', at most 63); name the client block and point its target at the"
-					+ " Service, e.g. rpc.clients[0].name: " + target.service() + ", rpc.clients[0].target:"
-					+ " k8s://" + target.namespace() + "/my-service:8080";
+					+ " letters, digits and '-', at most 63)";
 		}
 		return null;
 	}

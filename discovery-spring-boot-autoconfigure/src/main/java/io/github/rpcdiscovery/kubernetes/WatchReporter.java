@@ -44,7 +44,7 @@ final class WatchReporter {
 	}
 
 	synchronized void denied(SliceWatch watch, KubernetesAccessDeniedException problem) {
-		reachable(watch, "it answered");
+		reachable(watch, "it answers, but denies access (see below)");
 		if (this.denied.put(watch, problem) != null) {
 			return;
 		}
