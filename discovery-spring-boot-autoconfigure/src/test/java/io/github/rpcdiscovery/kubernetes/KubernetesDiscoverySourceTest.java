@@ -8,10 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.github.rpcdiscovery.core.CatalogChange;
-import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.kubernetes.KubernetesProperties.AddressFamily;
 import io.github.rpcdiscovery.target.KubernetesTarget;
@@ -37,30 +34,24 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class KubernetesDiscoverySourceTest {
 
-	static final Duration WAIT = Duration.ofSeconds(10);
+	static final Duration WAIT = SourceUnderTest.WAIT;
+
+	SourceUnderTest k8s;
 
 	MockKubernetes cluster;
 
-	KubernetesClient client;
-
 	ServiceCatalog catalog;
-
-	KubernetesDiscoverySource source;
 
 	@BeforeEach
 	void start() {
-		this.cluster = MockKubernetes.start();
-		this.client = new KubernetesClientBuilder().withConfig(this.cluster.clientConfig("app-token")).build();
-		this.catalog = new ServiceCatalog();
+		this.k8s = new SourceUnderTest("app-token");
+		this.cluster = this.k8s.cluster;
+		this.catalog = this.k8s.catalog;
 	}
 
 	@AfterEach
 	void stop() {
-		if (this.source != null) {
-			this.source.close();
-		}
-		this.client.close();
-		this.cluster.close();
+		this.k8s.close();
 	}
 
 	static io.fabric8.kubernetes.api.model.Service service(String team) {
@@ -81,25 +72,19 @@ class KubernetesDiscoverySourceTest {
 	}
 
 	KubernetesDiscoverySource source(KubernetesProperties properties) {
-		this.source = new KubernetesDiscoverySource(this.client, this.catalog, properties, Duration.ofMillis(200));
-		return this.source;
+		return this.k8s.source(properties, Duration.ofMillis(200));
 	}
 
 	CompletableFuture<Void> watch(String serviceId, String namespace, String service, Integer port) {
-		if (this.source == null) {
-			source(KubernetesProperties.defaults());
-		}
-		return this.source.watch(new Upstream(serviceId, new KubernetesTarget(namespace, service, port), "test"));
+		return this.k8s.watch(serviceId, namespace, service, port);
 	}
 
 	List<String> addresses(String serviceId) {
-		return this.catalog.instances(serviceId).stream().map((i) -> ((DiscoveredInstance) i).getAddress().toString())
-			.sorted()
-			.toList();
+		return this.k8s.addresses(serviceId);
 	}
 
 	void awaitAddresses(String serviceId, String... expected) {
-		await().atMost(WAIT).untilAsserted(() -> assertThat(addresses(serviceId)).containsExactly(expected));
+		this.k8s.awaitAddresses(serviceId, expected);
 	}
 
 	@Test
@@ -205,7 +190,7 @@ class KubernetesDiscoverySourceTest {
 		watch("cart", "shop", "cart", 8080).get(10, TimeUnit.SECONDS);
 		assertThat(addresses("cart")).containsExactly("127.0.0.1:8080", "127.0.0.2:8080");
 
-		KubernetesDiscoverySource ipv6 = new KubernetesDiscoverySource(this.client, this.catalog,
+		KubernetesDiscoverySource ipv6 = new KubernetesDiscoverySource(this.k8s.client, this.catalog,
 				new KubernetesProperties(null, null, null, Map.of(), AddressFamily.IPV6, false, null, null, null,
 						false));
 		try {
@@ -345,7 +330,7 @@ class KubernetesDiscoverySourceTest {
 	void closingStopsTheWatches() throws Exception {
 		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080).ready("127.0.0.1", "cart-1").build());
 		watch("cart", "shop", "cart", 8080).get(10, TimeUnit.SECONDS);
-		this.source.close();
+		this.k8s.source().close();
 		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080).ready("127.0.0.2", "cart-2").build());
 		List<String> seen = new ArrayList<>();
 		await().during(Duration.ofMillis(500)).atMost(WAIT).untilAsserted(() -> {

@@ -6,12 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.github.rpcdiscovery.core.DiscoveredInstance;
-import io.github.rpcdiscovery.core.ServiceCatalog;
-import io.github.rpcdiscovery.target.KubernetesTarget;
-import io.github.rpcdiscovery.target.Upstream;
 import io.github.rpcdiscovery.test.kubernetes.MockKubernetes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,53 +27,38 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class KubernetesFailuresTest {
 
-	static final Duration WAIT = Duration.ofSeconds(15);
+	static final Duration WAIT = SourceUnderTest.WAIT;
 
 	static final String TOKEN = "app-token";
 
 	static final String ACCOUNT = "system:serviceaccount:default:sample-client";
 
+	SourceUnderTest k8s;
+
 	MockKubernetes cluster;
-
-	KubernetesClient client;
-
-	ServiceCatalog catalog = new ServiceCatalog();
-
-	KubernetesDiscoverySource source;
 
 	@BeforeEach
 	void start() {
-		this.cluster = MockKubernetes.start();
-		this.client = new KubernetesClientBuilder().withConfig(this.cluster.clientConfig(TOKEN)).build();
+		this.k8s = new SourceUnderTest(TOKEN);
+		this.cluster = this.k8s.cluster;
 	}
 
 	@AfterEach
 	void stop() {
-		if (this.source != null) {
-			this.source.close();
-		}
-		this.client.close();
-		this.cluster.close();
+		this.k8s.close();
 	}
 
 	CompletableFuture<Void> watch(String service, Duration watchdog) {
-		if (this.source == null) {
-			this.source = new KubernetesDiscoverySource(this.client, this.catalog, KubernetesProperties.defaults(),
-					watchdog);
-		}
-		return this.source.watch(new Upstream(service, new KubernetesTarget("shop", service, 8080), "test"));
+		this.k8s.source(KubernetesProperties.defaults(), watchdog);
+		return this.k8s.watch(service, "shop", service, 8080);
 	}
 
 	List<String> addresses(String serviceId) {
-		return this.catalog.instances(serviceId)
-			.stream()
-			.map((i) -> ((DiscoveredInstance) i).getAddress().toString())
-			.sorted()
-			.toList();
+		return this.k8s.addresses(serviceId);
 	}
 
 	void awaitAddresses(String serviceId, String... expected) {
-		await().atMost(WAIT).untilAsserted(() -> assertThat(addresses(serviceId)).containsExactly(expected));
+		this.k8s.awaitAddresses(serviceId, expected);
 	}
 
 	@Test
@@ -105,7 +84,7 @@ class KubernetesFailuresTest {
 			.contains("kubectl create rolebinding rpc-discovery-endpointslices --role=rpc-discovery-endpointslices"
 					+ " --serviceaccount=default:sample-client -n shop")
 			.contains("k8s/sample-client.yaml");
-		assertThat(this.source.accessProblems()).hasSize(1);
+		assertThat(this.k8s.source().accessProblems()).hasSize(1);
 	}
 
 	@Test
@@ -114,10 +93,10 @@ class KubernetesFailuresTest {
 		this.cluster.deny(TOKEN, ACCOUNT, (path) -> true);
 		CompletableFuture<Void> load = watch("cart", Duration.ofMillis(200));
 		await().atMost(WAIT).until(load::isCompletedExceptionally);
-		this.source.startupChecked();
+		this.k8s.source().startupChecked();
 		this.cluster.allowAll();
 		awaitAddresses("cart", "127.0.0.1:8080");
-		await().atMost(WAIT).until(() -> this.source.accessProblems().isEmpty());
+		await().atMost(WAIT).until(() -> this.k8s.source().accessProblems().isEmpty());
 		assertThat(output.getAll()).contains("Kubernetes now allows listing EndpointSlices of shop/cart");
 		assertThat(output.getAll().split("Kubernetes denied service account", -1)).as("one ERROR, however many retries")
 			.hasSize(2);
@@ -128,11 +107,11 @@ class KubernetesFailuresTest {
 	void accessRevokedAtRuntimeIsOneErrorAndTheLastListIsKept(CapturedOutput output) throws Exception {
 		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080).ready("127.0.0.1", "cart-1").build());
 		watch("cart", Duration.ofMillis(200)).get(10, TimeUnit.SECONDS);
-		this.source.startupChecked();
+		this.k8s.source().startupChecked();
 		this.cluster.deny(TOKEN, ACCOUNT, (path) -> true);
 		this.cluster.proxy().cut();
 		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080).ready("127.0.0.2", "cart-2").build());
-		await().atMost(WAIT).until(() -> !this.source.accessProblems().isEmpty());
+		await().atMost(WAIT).until(() -> !this.k8s.source().accessProblems().isEmpty());
 		await().during(Duration.ofSeconds(1)).atMost(WAIT)
 			.untilAsserted(() -> assertThat(addresses("cart")).containsExactly("127.0.0.1:8080"));
 		// fabric8 retries a refused watch silently; the relist after the lost watch is what reveals the 403
