@@ -147,17 +147,6 @@ public final class KubernetesDiscoverySource implements DiscoverySource {
 		return null;
 	}
 
-	/** The first load of a service id being watched here, or {@code null} if it is not. */
-	public @Nullable CompletableFuture<Void> firstLoad(String serviceId) {
-		for (SliceWatch watch : this.watches.values()) {
-			CompletableFuture<Void> load = watch.firstLoad(serviceId);
-			if (load != null) {
-				return load;
-			}
-		}
-		return null;
-	}
-
 	/** The access problems of the moment: what the API server refuses, per watched Service. */
 	public List<KubernetesAccessDeniedException> accessProblems() {
 		return this.reporter.accessProblems();

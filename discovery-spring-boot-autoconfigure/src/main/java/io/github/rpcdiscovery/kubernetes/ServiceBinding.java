@@ -72,10 +72,6 @@ final class ServiceBinding {
 		return this.serviceId;
 	}
 
-	PortRule portRule() {
-		return this.portRule;
-	}
-
 	/** The instances of the Service as these slices describe it, and what was wrong with them. */
 	Assembly assemble(Collection<EndpointSlice> current, Map<String, String> labels) {
 		if (!labels.equals(this.serviceLabels)) {

@@ -183,18 +183,6 @@ final class SliceWatch implements AutoCloseable {
 		}
 	}
 
-	/** The first-load outcome of a service id: for the startup check. */
-	@Nullable CompletableFuture<Void> firstLoad(String serviceId) {
-		synchronized (this.lock) {
-			Bound bound = this.bindings.get(serviceId);
-			return (bound != null) ? bound.firstLoad : null;
-		}
-	}
-
-	@Nullable KubernetesAccessDeniedException accessProblem() {
-		return this.accessProblem;
-	}
-
 	@Override
 	public void close() {
 		List<SharedIndexInformer<?>> informers = new ArrayList<>();
