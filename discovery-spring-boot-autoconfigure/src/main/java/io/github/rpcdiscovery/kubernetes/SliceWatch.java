@@ -291,12 +291,13 @@ final class SliceWatch implements AutoCloseable {
 		if (code == 401 || code == 403) {
 			KubernetesAccessDeniedException problem = accessDenied(source, api);
 			this.accessProblem = problem;
+			// recorded before the first loads fail: the startup check reads the record once they have
+			this.reporter.denied(this, problem);
 			List<Bound> bound;
 			synchronized (this.lock) {
 				bound = List.copyOf(this.bindings.values());
 			}
 			bound.forEach((each) -> each.firstLoad.completeExceptionally(problem));
-			this.reporter.denied(this, problem);
 		}
 		else {
 			String what = describe(failure, code);
