@@ -241,6 +241,8 @@ class KubernetesDiscoveryAutoConfigurationTests {
 				new SpringApplication());
 		assertThat(environment.getProperty("logging.level.io.fabric8.kubernetes.client.informers.impl.cache.Reflector"))
 			.isEqualTo("ERROR");
+		assertThat(environment.getProperty("logging.level.io.fabric8.kubernetes.client.dsl.internal.AbstractWatchManager"))
+			.isEqualTo("WARN");
 		assertThat(environment.getProperty("logging.level.io.fabric8.kubernetes.client.jdkhttp.JdkWebSocketImpl"))
 			.isEqualTo("DEBUG");
 	}
