@@ -88,13 +88,13 @@ final class ServiceBinding {
 			String key = sliceKey(slice);
 			CachedSlice cached = this.slices.get(key);
 			if (cached == null || !Objects.equals(cached.resourceVersion, slice.getMetadata().getResourceVersion())) {
-				cached = build(slice);
+				cached = build(slice, cached);
 			}
 			next.put(key, cached);
 			if (cached.problem != null) {
 				problems.add(cached.problem);
 			}
-			for (Candidate candidate : cached.candidates) {
+			for (Candidate candidate : cached.candidates.values()) {
 				byInstanceId.merge(candidate.instance.getInstanceId(), candidate, this::better);
 			}
 		}
@@ -113,7 +113,11 @@ final class ServiceBinding {
 		return first;
 	}
 
-	private CachedSlice build(EndpointSlice slice) {
+	/**
+	 * The candidates of a slice. An endpoint that is the same as in the slice's previous version keeps its instance:
+	 * an update of a slice usually changes one endpoint of a hundred.
+	 */
+	private CachedSlice build(EndpointSlice slice, @Nullable CachedSlice previous) {
 		String resourceVersion = slice.getMetadata().getResourceVersion();
 		String where = "EndpointSlice " + this.namespace + "/" + slice.getMetadata().getName();
 		AddressFamily family = AddressFamily.ofAddressType(slice.getAddressType());
@@ -128,23 +132,29 @@ final class ServiceBinding {
 			return CachedSlice.skipped(resourceVersion, anyReady ? Problem.error(where + " of Service '"
 					+ this.service + "' gives no port for '" + this.serviceId + "': " + port.problem()) : null);
 		}
-		List<Candidate> candidates = new ArrayList<>(endpoints.size());
+		Map<EndpointKey, Candidate> before = (previous != null) ? previous.candidates : Map.of();
+		Map<EndpointKey, Candidate> candidates = new LinkedHashMap<>();
 		String badAddress = null;
 		for (Endpoint endpoint : endpoints) {
 			if (!isReady(endpoint)) {
 				continue;
 			}
 			String address = firstAddress(endpoint);
-			if (address == null || !isValid(address, family)) {
-				badAddress = (badAddress != null) ? badAddress : String.valueOf(address);
-				continue;
+			EndpointKey key = EndpointKey.of(endpoint, address, port);
+			Candidate candidate = before.get(key);
+			if (candidate == null) {
+				if (address == null || !isValid(address, family)) {
+					badAddress = (badAddress != null) ? badAddress : String.valueOf(address);
+					continue;
+				}
+				HostAndPort hostAndPort = new HostAndPort(address, port.port());
+				candidate = new Candidate(instance(endpoint, hostAndPort, family, port.name()), family);
 			}
-			HostAndPort hostAndPort = new HostAndPort(address, port.port());
-			candidates.add(new Candidate(instance(endpoint, hostAndPort, family, port.name()), family));
+			candidates.putIfAbsent(key, candidate);
 		}
 		Problem problem = (badAddress != null) ? Problem.warn(where + " has an endpoint whose address '" + badAddress
 				+ "' is not a valid " + family.addressType() + " address; it is skipped") : null;
-		return new CachedSlice(resourceVersion, List.copyOf(candidates), problem);
+		return new CachedSlice(resourceVersion, candidates, problem);
 	}
 
 	private DiscoveredInstance instance(Endpoint endpoint, HostAndPort address, AddressFamily family,
@@ -251,11 +261,25 @@ final class ServiceBinding {
 
 	}
 
-	private record CachedSlice(@Nullable String resourceVersion, List<Candidate> candidates,
+	/** Everything of an endpoint its instance is made of (the family and the labels are the slice's and the Service's). */
+	private record EndpointKey(@Nullable String address, int port, @Nullable String portName,
+			@Nullable String targetKind, @Nullable String targetName, @Nullable String targetUid, @Nullable String node,
+			@Nullable String zone, @Nullable String hostname) {
+
+		static EndpointKey of(Endpoint endpoint, @Nullable String address, PortRule.Choice port) {
+			ObjectReference target = endpoint.getTargetRef();
+			return new EndpointKey(address, port.port(), port.name(), (target != null) ? target.getKind() : null,
+					(target != null) ? target.getName() : null, (target != null) ? target.getUid() : null,
+					endpoint.getNodeName(), endpoint.getZone(), endpoint.getHostname());
+		}
+
+	}
+
+	private record CachedSlice(@Nullable String resourceVersion, Map<EndpointKey, Candidate> candidates,
 			@Nullable Problem problem) {
 
 		static CachedSlice skipped(@Nullable String resourceVersion, @Nullable Problem problem) {
-			return new CachedSlice(resourceVersion, List.of(), problem);
+			return new CachedSlice(resourceVersion, Map.of(), problem);
 		}
 
 	}

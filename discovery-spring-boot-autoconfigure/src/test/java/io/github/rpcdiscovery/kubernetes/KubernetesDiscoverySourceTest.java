@@ -133,6 +133,27 @@ class KubernetesDiscoverySourceTest {
 	}
 
 	@Test
+	void anUpdateRebuildsOnlyTheEndpointsThatChanged() throws Exception {
+		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080)
+			.ready("127.0.0.1", "cart-1")
+			.ready("127.0.0.2", "cart-2")
+			.build());
+		this.cluster.apply(slice("shop", "cart", "cart-b").port("http", 8080).ready("127.0.0.3", "cart-3").build());
+		watch("cart", "shop", "cart", 8080).get(10, TimeUnit.SECONDS);
+		List<ServiceInstance> before = this.catalog.instances("cart");
+		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080)
+			.ready("127.0.0.1", "cart-1")
+			.ready("127.0.0.4", "cart-2")
+			.build());
+		awaitAddresses("cart", "127.0.0.1:8080", "127.0.0.3:8080", "127.0.0.4:8080");
+		List<ServiceInstance> after = this.catalog.instances("cart");
+		// same objects: the unchanged endpoint of the changed slice, and the whole unchanged slice
+		assertThat(after.get(0)).isSameAs(before.get(0));
+		assertThat(after.get(2)).isSameAs(before.get(2));
+		assertThat(after.get(1)).isNotSameAs(before.get(1));
+	}
+
+	@Test
 	void slicesOfOtherServicesAndNamespacesAreIgnored() throws Exception {
 		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080).ready("127.0.0.1", "cart-1").build());
 		this.cluster.apply(slice("shop", "cartx", "cartx-a").port("http", 8080).ready("127.0.0.2", "x-1").build());
