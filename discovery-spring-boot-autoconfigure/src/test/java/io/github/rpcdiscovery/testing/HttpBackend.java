@@ -26,8 +26,13 @@ public final class HttpBackend implements AutoCloseable {
 	}
 
 	public static HttpBackend start(String loopbackHost) {
+		return start(loopbackHost, 0);
+	}
+
+	/** On a given port, for targets that name the port (e.g. {@code k8s://ns/svc:3456}); 0 for a free one. */
+	public static HttpBackend start(String loopbackHost, int port) {
 		try {
-			HttpServer server = HttpServer.create(new InetSocketAddress(loopbackHost, 0), 50);
+			HttpServer server = HttpServer.create(new InetSocketAddress(loopbackHost, port), 50);
 			HttpBackend backend = new HttpBackend(server);
 			server.createContext("/hello", (exchange) -> {
 				backend.calls.incrementAndGet();
