@@ -118,7 +118,7 @@ final class ClusterLoads {
 		}
 		this.unreachable = true;
 		this.unreachableSinceNanos = System.nanoTime();
-		logger.warn("etcd " + this.cluster.cluster() + " is unreachable (listing '" + mirror.prefix() + "': "
+		logger.warn(this.cluster.cluster() + " is unreachable (listing '" + mirror.prefix() + "': "
 				+ ((failure != null) ? EtcdFailures.describe(failure) : "no answer") + "); serving the last known"
 				+ " instances of " + this.cluster.serviceKeyCount() + " service key(s) and retrying");
 	}
@@ -130,7 +130,7 @@ final class ClusterLoads {
 		}
 		this.unreachable = false;
 		Duration outage = Duration.ofNanos(System.nanoTime() - this.unreachableSinceNanos);
-		logger.info("etcd " + this.cluster.cluster() + " is reachable again after " + seconds(outage)
+		logger.info(this.cluster.cluster() + " is reachable again after " + seconds(outage)
 				+ "; reloading what changed meanwhile");
 	}
 

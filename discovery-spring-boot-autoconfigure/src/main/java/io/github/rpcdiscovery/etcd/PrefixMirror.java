@@ -194,7 +194,7 @@ final class PrefixMirror {
 		String reason = EtcdFailures.describe(cause);
 		if (!reason.equals(this.rejection)) {
 			this.rejection = reason;
-			logger.warn("etcd " + this.cluster.cluster() + " refuses to list '" + this.prefix + "' (" + reason
+			logger.warn(this.cluster.cluster() + " refuses to list '" + this.prefix + "' (" + reason
 					+ "); keeping what was read before and retrying");
 		}
 		this.cluster.schedule(() -> this.cluster.loads().request(this), this.rejectedBackoff.next());

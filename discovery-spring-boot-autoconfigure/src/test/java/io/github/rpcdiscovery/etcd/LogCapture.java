@@ -13,16 +13,33 @@ final class LogCapture implements AutoCloseable {
 
 	private final List<Logger> loggers;
 
+	private final List<Level> levels;
+
 	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-	private LogCapture(List<Logger> loggers) {
+	private LogCapture(List<Logger> loggers, Level level) {
 		this.loggers = loggers;
+		this.levels = loggers.stream().map(Logger::getLevel).toList();
 		this.appender.start();
-		loggers.forEach((logger) -> logger.addAppender(this.appender));
+		loggers.forEach((logger) -> {
+			if (level != null) {
+				logger.setLevel(level);
+			}
+			logger.addAppender(this.appender);
+		});
 	}
 
 	static LogCapture of(Class<?>... types) {
-		return new LogCapture(List.of(types).stream().map((type) -> (Logger) LoggerFactory.getLogger(type)).toList());
+		return new LogCapture(loggers(types), null);
+	}
+
+	/** Also records DEBUG, for tests that need to see that a fault really hit the code under test. */
+	static LogCapture withDebug(Class<?>... types) {
+		return new LogCapture(loggers(types), Level.DEBUG);
+	}
+
+	private static List<Logger> loggers(Class<?>... types) {
+		return List.of(types).stream().map((type) -> (Logger) LoggerFactory.getLogger(type)).toList();
 	}
 
 	List<String> messages(Level level) {
@@ -48,7 +65,10 @@ final class LogCapture implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.loggers.forEach((logger) -> logger.detachAppender(this.appender));
+		for (int i = 0; i < this.loggers.size(); i++) {
+			this.loggers.get(i).detachAppender(this.appender);
+			this.loggers.get(i).setLevel(this.levels.get(i));
+		}
 		this.appender.stop();
 	}
 
