@@ -2,11 +2,13 @@ package io.github.rpcdiscovery.etcd;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.etcd.jetcd.Client;
 import io.github.rpcdiscovery.core.ServiceCatalog;
@@ -16,8 +18,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Discovery from one etcd cluster: its shared jetcd client, one ordered executor, the schedule of its listings and a
- * {@link ServiceKeyWatcher} per watched key.
+ * Discovery from one etcd cluster: its shared jetcd client, one ordered executor, the schedule of its listings
+ * ({@link ClusterLoads}), the metadata of the cluster ({@link ClusterMetadata}) and a {@link ServiceKeyWatcher} per
+ * watched key.
  * <p>
  * Every piece of state below runs on the single executor thread, in the order things happened: jetcd's callbacks
  * (Vert.x event loop) only enqueue their payload, so they never block and never throw, and events of one prefix are
@@ -40,6 +43,8 @@ final class ClusterWatcher implements AutoCloseable {
 
 	private final ClusterLoads loads;
 
+	private final ClusterMetadata metadata;
+
 	private final Map<String, ServiceKeyWatcher> keys = new HashMap<>();
 
 	ClusterWatcher(EtcdCluster cluster, Client client, ServiceCatalog catalog, EtcdDiscoverySettings settings) {
@@ -55,12 +60,15 @@ final class ClusterWatcher implements AutoCloseable {
 		this.executor.setRemoveOnCancelPolicy(true);
 		this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		this.loads = new ClusterLoads(this);
+		this.metadata = new ClusterMetadata(this);
 	}
 
 	/** Starts keeping {@code serviceId} current with the instances under {@code key/}. */
 	CompletableFuture<Void> watch(String serviceId, String key) {
 		CompletableFuture<Void> firstLoad = new CompletableFuture<>();
 		execute(() -> {
+			// first in line, so that it shares the first batch of listings
+			this.metadata.start();
 			ServiceKeyWatcher watcher = this.keys.get(key);
 			boolean created = watcher == null;
 			if (created) {
@@ -91,8 +99,20 @@ final class ClusterWatcher implements AutoCloseable {
 		return this.loads;
 	}
 
+	ClusterMetadata metadata() {
+		return this.metadata;
+	}
+
 	int serviceKeyCount() {
 		return this.keys.size();
+	}
+
+	@Nullable ServiceKeyWatcher keyWatcher(String key) {
+		return this.keys.get(key);
+	}
+
+	void forEachKeyWatcher(Consumer<ServiceKeyWatcher> action) {
+		List.copyOf(this.keys.values()).forEach(action);
 	}
 
 	/**
@@ -138,6 +158,7 @@ final class ClusterWatcher implements AutoCloseable {
 		execute(() -> {
 			this.keys.values().forEach(ServiceKeyWatcher::close);
 			this.keys.clear();
+			this.metadata.close();
 			closed.complete(null);
 		}, () -> closed.complete(null));
 		try {

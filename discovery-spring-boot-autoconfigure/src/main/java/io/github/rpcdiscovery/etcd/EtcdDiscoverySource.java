@@ -16,14 +16,18 @@ import io.github.rpcdiscovery.target.Upstream;
  * ({@link InstanceMetadataCodec}).
  * <p>
  * <b>Watch layout.</b> One {@link ClusterWatcher} per cluster, on the cluster's shared jetcd client
- * ({@link EtcdConnections}), with one ordered executor; one {@link ServiceKeyWatcher} per distinct key, shared by
- * every service id naming it; each watches two prefixes ({@code <key>/} and {@code _rpc-meta/<key>/}). In jetcd
- * 0.8.7 every {@code Watch.watch(...)} call opens its own gRPC bidi stream ({@code WatchImpl.WatcherImpl.resume()}
- * calls {@code VertxWatchGrpc.watchWithHandler} per watcher; etcd's protocol could carry many watch ids on one
- * stream, jetcd does not expose that). They are HTTP/2 streams multiplexed on the client's one connection per etcd
- * member, not connections. The design with fewer streams, one range watch per cluster covering every key, does not
- * hold up: it would stream every unrelated key of a shared etcd to every client, and it fails outright under etcd
- * auth where a role may read only {@code user.rpc/} (go-zero's usual grant).
+ * ({@link EtcdConnections}), with one ordered executor. One {@link ServiceKeyWatcher} per distinct key, shared by
+ * every service id naming it, watching {@code <key>/}; one watch of {@code _rpc-meta/} for the metadata of the whole
+ * cluster ({@link ClusterMetadata}; per key only if etcd auth forbids reading {@code _rpc-meta/} as a whole). Listings
+ * are batched, many prefixes per read-only transaction ({@link ClusterLoads}).
+ * <p>
+ * In jetcd 0.8.7 every {@code Watch.watch(...)} call opens its own gRPC bidi stream
+ * ({@code WatchImpl.WatcherImpl.resume()} calls {@code VertxWatchGrpc.watchWithHandler} for each watcher; etcd's
+ * protocol could carry many watch ids on one stream, jetcd does not expose that). They are HTTP/2 streams multiplexed
+ * on the client's connection, not connections, but each costs about 3 KB of client heap and a pair of goroutines in
+ * etcd. Fewer streams for the instances would take one range watch covering every key of the cluster, which does not
+ * hold up: it would stream every unrelated key of a shared etcd to every client, and it fails outright under etcd auth
+ * where a role may read only {@code user.rpc/} (go-zero's usual grant). So: one stream per service key, plus one.
  * <p>
  * <b>Failures.</b> The catalog changes only on a successful listing or on watch events, so while etcd is unreachable
  * every service keeps its last known instances (freeze). One WARN when a cluster becomes unreachable, one INFO when it

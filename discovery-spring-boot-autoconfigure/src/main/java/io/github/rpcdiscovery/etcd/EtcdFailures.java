@@ -1,6 +1,7 @@
 package io.github.rpcdiscovery.etcd;
 
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -8,6 +9,10 @@ import java.util.concurrent.TimeoutException;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sorts what went wrong with a read or a watch of etcd into what to do about it, and says it in one line (no stack
@@ -29,6 +34,9 @@ final class EtcdFailures {
 
 	}
 
+	private static final Set<String> UNREACHABLE_CODES = Set.of("UNAVAILABLE", "DEADLINE_EXCEEDED", "CANCELLED",
+			"ABORTED", "UNKNOWN", "INTERNAL", "DATA_LOSS");
+
 	private EtcdFailures() {
 	}
 
@@ -37,46 +45,47 @@ final class EtcdFailures {
 		if (cause instanceof CompactedException) {
 			return Kind.COMPACTED;
 		}
-		if (!(cause instanceof EtcdException etcd)) {
+		String code = code(cause);
+		if (code == null) {
 			// timeouts, closed channels, I/O: the path to etcd
 			return Kind.UNREACHABLE;
 		}
-		String message = String.valueOf(etcd.getMessage()).toLowerCase(Locale.ROOT);
+		String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
 		if (message.contains("compacted")) {
 			return Kind.COMPACTED;
 		}
-		if (message.contains("no leader") || message.contains("leader changed") || message.contains("timed out")
-				|| message.contains("timeout") || message.contains("unavailable")) {
+		if (message.contains("no leader") || message.contains("leader changed") || message.contains("timed out")) {
 			return Kind.UNREACHABLE;
 		}
-		ErrorCode code = etcd.getErrorCode();
-		if (code == null) {
-			return Kind.UNREACHABLE;
-		}
-		switch (code) {
-			case UNAVAILABLE:
-			case DEADLINE_EXCEEDED:
-			case CANCELLED:
-			case ABORTED:
-			case UNKNOWN:
-			case INTERNAL:
-			case DATA_LOSS:
-				return Kind.UNREACHABLE;
-			default:
-				return Kind.REJECTED;
-		}
+		return UNREACHABLE_CODES.contains(code) ? Kind.UNREACHABLE : Kind.REJECTED;
 	}
 
-	/** One line for a log: the error's class or code and its first message line. */
+	/** One line for a log: the error's code (or class) and its first message line. */
 	static String describe(Throwable failure) {
 		Throwable cause = unwrap(failure);
 		if (cause instanceof TimeoutException) {
 			return "no answer in time";
 		}
 		String message = (cause.getMessage() != null) ? cause.getMessage().lines().findFirst().orElse("") : "";
-		String kind = (cause instanceof EtcdException etcd && etcd.getErrorCode() != null)
-				? etcd.getErrorCode().name() : cause.getClass().getSimpleName();
+		if (cause instanceof EtcdException || cause instanceof StatusRuntimeException
+				|| cause instanceof StatusException) {
+			// the message already starts with the code
+			return message;
+		}
+		String kind = cause.getClass().getSimpleName();
 		return message.isEmpty() ? kind : kind + ": " + message;
+	}
+
+	/** The gRPC status code of an etcd answer, or {@code null} if the failure is not an answer from etcd. */
+	private static @Nullable String code(Throwable cause) {
+		if (cause instanceof EtcdException etcd) {
+			ErrorCode code = etcd.getErrorCode();
+			return (code != null) ? code.name() : Status.Code.UNKNOWN.name();
+		}
+		if (cause instanceof StatusRuntimeException || cause instanceof StatusException) {
+			return Status.fromThrowable(cause).getCode().name();
+		}
+		return null;
 	}
 
 	static Throwable unwrap(Throwable failure) {

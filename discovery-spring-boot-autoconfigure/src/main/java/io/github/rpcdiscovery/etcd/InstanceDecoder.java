@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 import io.github.rpcdiscovery.target.HostAndPort;
 import org.apache.commons.logging.Log;
@@ -19,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  * suffix is ignored, values must be {@code host:port} and are de-duplicated by value; metadata written beside them
  * ({@link InstanceMetadataCodec}) is joined by address.
  * <p>
- * It remembers what it parsed per etcd key, so a reload parses only what changed and a bad value gets one WARN, not
- * one per reload or per event. Confined to the cluster executor.
+ * It remembers the bad values per etcd key, so each gets one WARN, not one per reload or per event, and the decoded
+ * metadata, which is costlier to parse than an address. Good addresses are parsed again on each change (about 0.1
+ * µs each): remembering them would cost more memory than it saves time. Confined to the cluster executor.
  */
 final class InstanceDecoder {
 
@@ -28,9 +28,11 @@ final class InstanceDecoder {
 
 	private static final int MAX_LOGGED_VALUE = 80;
 
-	private final Map<String, Parsed<HostAndPort>> addresses = new HashMap<>();
+	/** etcd key → its value that is not host:port, already warned about */
+	private final Map<String, String> badAddresses = new HashMap<>();
 
-	private final Map<String, Parsed<InstanceMetadataCodec.Decoded>> metadata = new HashMap<>();
+	/** metadata key → its value and what it decoded to ({@code null}: malformed, already warned about) */
+	private final Map<String, DecodedMetadata> metadata = new HashMap<>();
 
 	/**
 	 * @param instanceEntries the keys under {@code <key>/} and their values
@@ -41,13 +43,14 @@ final class InstanceDecoder {
 		Map<HostAndPort, Map<String, String>> joined = joinMetadata(metadataEntries);
 		Set<HostAndPort> unique = new LinkedHashSet<>();
 		for (Map.Entry<String, String> entry : instanceEntries.entrySet()) {
-			HostAndPort address = parse(this.addresses, entry, HostAndPort::parse, "is not host:port",
-					"skipping it");
+			HostAndPort address = parseAddress(entry.getKey(), entry.getValue());
 			if (address != null) {
 				unique.add(address);
 			}
 		}
-		forgetGone(this.addresses, instanceEntries);
+		if (!this.badAddresses.isEmpty()) {
+			this.badAddresses.keySet().retainAll(instanceEntries.keySet());
+		}
 		List<Resolved> resolved = new ArrayList<>(unique.size());
 		for (HostAndPort address : unique) {
 			resolved.add(new Resolved(address, joined.getOrDefault(address, Map.of())));
@@ -62,40 +65,56 @@ final class InstanceDecoder {
 		}
 		Map<HostAndPort, Map<String, String>> joined = new HashMap<>();
 		for (Map.Entry<String, String> entry : metadataEntries.entrySet()) {
-			InstanceMetadataCodec.Decoded decoded = parse(this.metadata, entry, InstanceMetadataCodec::decode,
-					"is not valid instance metadata", "serving the instance without it");
+			InstanceMetadataCodec.Decoded decoded = decodeMetadata(entry.getKey(), entry.getValue());
 			if (decoded != null) {
 				// several registrations of one address: their metadata merged, later keys winning
 				joined.computeIfAbsent(decoded.address(), (address) -> new LinkedHashMap<>())
 					.putAll(decoded.metadata());
 			}
 		}
-		forgetGone(this.metadata, metadataEntries);
+		if (this.metadata.size() > metadataEntries.size()
+				|| !metadataEntries.keySet().containsAll(this.metadata.keySet())) {
+			this.metadata.keySet().retainAll(metadataEntries.keySet());
+		}
 		return joined;
 	}
 
-	private static <T> @Nullable T parse(Map<String, Parsed<T>> cache, Map.Entry<String, String> entry,
-			Function<String, T> parser, String problem, String consequence) {
-		Parsed<T> cached = cache.get(entry.getKey());
-		if (cached != null && cached.value().equals(entry.getValue())) {
-			return cached.result();
+	private InstanceMetadataCodec.@Nullable Decoded decodeMetadata(String key, String value) {
+		DecodedMetadata cached = this.metadata.get(key);
+		if (cached != null && cached.value().equals(value)) {
+			return cached.decoded();
 		}
-		T result = null;
+		InstanceMetadataCodec.Decoded decoded = null;
 		try {
-			result = parser.apply(entry.getValue());
+			decoded = InstanceMetadataCodec.decode(value);
 		}
 		catch (IllegalArgumentException ex) {
-			logger.warn("etcd key '" + entry.getKey() + "' has value '" + printable(entry.getValue()) + "', which "
-					+ problem + " (" + ex.getMessage() + "); " + consequence);
+			warn(key, value, "is not valid instance metadata", ex, "serving the instance without it");
 		}
-		cache.put(entry.getKey(), new Parsed<>(entry.getValue(), result));
-		return result;
+		this.metadata.put(key, new DecodedMetadata(value, decoded));
+		return decoded;
 	}
 
-	private static void forgetGone(Map<String, ?> cache, Map<String, String> entries) {
-		if (cache.size() > entries.size() || !entries.keySet().containsAll(cache.keySet())) {
-			cache.keySet().retainAll(entries.keySet());
+	private @Nullable HostAndPort parseAddress(String key, String value) {
+		if (value.equals(this.badAddresses.get(key))) {
+			return null;
 		}
+		try {
+			HostAndPort address = HostAndPort.parse(value);
+			this.badAddresses.remove(key);
+			return address;
+		}
+		catch (IllegalArgumentException ex) {
+			warn(key, value, "is not host:port", ex, "skipping it");
+			this.badAddresses.put(key, value);
+			return null;
+		}
+	}
+
+	private static void warn(String key, String value, String problem, IllegalArgumentException ex,
+			String consequence) {
+		logger.warn("etcd key '" + key + "' has value '" + printable(value) + "', which " + problem + " ("
+				+ ex.getMessage() + "); " + consequence);
 	}
 
 	/** A registry value in a log line: bounded, with control characters shown as '?'. */
@@ -119,7 +138,7 @@ final class InstanceDecoder {
 
 	}
 
-	private record Parsed<T>(String value, @Nullable T result) {
+	private record DecodedMetadata(String value, InstanceMetadataCodec.@Nullable Decoded decoded) {
 
 	}
 

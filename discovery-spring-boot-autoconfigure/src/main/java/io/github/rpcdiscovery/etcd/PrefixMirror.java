@@ -1,11 +1,11 @@
 package io.github.rpcdiscovery.etcd;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
@@ -46,26 +46,25 @@ final class PrefixMirror {
 	/** Told about changes of the copy; called on the cluster executor. */
 	interface Owner {
 
-		/** The copy was (re)loaded or changed by events. */
-		void mirrorChanged(PrefixMirror mirror);
+		/**
+		 * The copy changed.
+		 * @param changedKeys the keys that changed by events, or {@code null} after a (re)listing: anything may have
+		 */
+		void mirrorChanged(PrefixMirror mirror, @Nullable Set<String> changedKeys);
 
-		/** etcd refused to let us read this prefix (e.g. permissions); retried slowly. */
-		void mirrorRejected(PrefixMirror mirror);
+		/**
+		 * etcd refused to let us list this prefix (e.g. permissions). The copy is kept; the mirror retries slowly.
+		 * @param reason what etcd said
+		 * @param firstTime whether this reason is new (log it) or a repetition (do not)
+		 */
+		void mirrorRejected(PrefixMirror mirror, String reason, boolean firstTime);
 
 	}
 
-	/** How a load ended, for {@link ClusterLoads}. */
+	/** How a listing ended, for {@link ClusterLoads}. */
 	enum LoadOutcome {
 
 		LOADED, UNREACHABLE, RETRY_NOW, REJECTED, CLOSED
-
-	}
-
-	record LoadResult(LoadOutcome outcome, @Nullable Throwable failure) {
-
-		static final LoadResult LOADED = new LoadResult(LoadOutcome.LOADED, null);
-
-		static final LoadResult CLOSED = new LoadResult(LoadOutcome.CLOSED, null);
 
 	}
 
@@ -83,7 +82,7 @@ final class PrefixMirror {
 
 	private TreeMap<String, String> entries = new TreeMap<>();
 
-	private Map<String, String> entriesView = Collections.unmodifiableMap(this.entries);
+	private NavigableMap<String, String> entriesView = Collections.unmodifiableNavigableMap(this.entries);
 
 	private long revision;
 
@@ -102,7 +101,7 @@ final class PrefixMirror {
 
 	PrefixMirror(String prefix, ClusterWatcher cluster, Owner owner) {
 		this.prefix = prefix;
-		this.prefixBytes = ByteSequence.from(prefix, StandardCharsets.UTF_8);
+		this.prefixBytes = PrefixListing.bytes(prefix);
 		this.cluster = cluster;
 		this.owner = owner;
 		EtcdDiscoverySettings settings = cluster.settings();
@@ -115,7 +114,7 @@ final class PrefixMirror {
 	}
 
 	/** Key to value, sorted by key; read-only, valid until the next change. */
-	Map<String, String> entries() {
+	NavigableMap<String, String> entries() {
 		return this.entriesView;
 	}
 
@@ -129,43 +128,19 @@ final class PrefixMirror {
 		return this.loaded;
 	}
 
+	boolean isClosed() {
+		return this.closed;
+	}
+
+	/** Asks for a listing; {@link ClusterLoads} decides when. */
 	void start() {
 		this.cluster.loads().request(this);
 	}
 
-	/** Lists the prefix and, on success, replaces the copy and watches from there. Called by {@link ClusterLoads}. */
-	CompletableFuture<LoadResult> load() {
+	/** A listing arrived (on the cluster executor): replace the copy and watch from there. */
+	LoadOutcome listed(PrefixListing listing) {
 		if (this.closed) {
-			return CompletableFuture.completedFuture(LoadResult.CLOSED);
-		}
-		EtcdDiscoverySettings settings = this.cluster.settings();
-		CompletableFuture<PrefixListing> listing;
-		try {
-			listing = PrefixListing.read(this.cluster.client().getKVClient(), this.prefix, settings.pageSize(),
-					settings.requestTimeout());
-		}
-		catch (RuntimeException ex) {
-			listing = CompletableFuture.failedFuture(ex);
-		}
-		CompletableFuture<LoadResult> result = new CompletableFuture<>();
-		listing.whenComplete((loadedListing, failure) -> this.cluster.execute(() -> {
-			try {
-				result.complete(loaded(loadedListing, failure));
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Applying the listing of etcd prefix '" + this.prefix + "' failed", ex);
-				result.complete(new LoadResult(LoadOutcome.REJECTED, ex));
-			}
-		}, () -> result.complete(LoadResult.CLOSED)));
-		return result;
-	}
-
-	private LoadResult loaded(@Nullable PrefixListing listing, @Nullable Throwable failure) {
-		if (this.closed) {
-			return LoadResult.CLOSED;
-		}
-		if (failure != null || listing == null) {
-			return failed(failure);
+			return LoadOutcome.CLOSED;
 		}
 		if (this.rejection != null) {
 			logger.info("etcd prefix '" + this.prefix + "' can be read again");
@@ -173,33 +148,38 @@ final class PrefixMirror {
 		}
 		this.rejectedBackoff.reset();
 		this.entries = listing.entries();
-		this.entriesView = Collections.unmodifiableMap(this.entries);
+		this.entriesView = Collections.unmodifiableNavigableMap(this.entries);
 		this.revision = listing.revision();
 		this.loaded = true;
 		watchFrom(listing.revision() + 1);
-		this.owner.mirrorChanged(this);
-		return LoadResult.LOADED;
+		this.owner.mirrorChanged(this, null);
+		return LoadOutcome.LOADED;
 	}
 
-	private LoadResult failed(@Nullable Throwable failure) {
-		Throwable cause = (failure != null) ? failure : new IllegalStateException("no listing");
-		EtcdFailures.Kind kind = EtcdFailures.classify(cause);
+	/** A listing failed (on the cluster executor): what {@link ClusterLoads} should do about it. */
+	LoadOutcome listingFailed(Throwable failure, boolean aloneInItsBatch) {
+		if (this.closed) {
+			return LoadOutcome.CLOSED;
+		}
+		EtcdFailures.Kind kind = EtcdFailures.classify(failure);
 		if (kind == EtcdFailures.Kind.UNREACHABLE) {
-			return new LoadResult(LoadOutcome.UNREACHABLE, cause);
+			return LoadOutcome.UNREACHABLE;
 		}
-		if (kind == EtcdFailures.Kind.COMPACTED) {
-			// the pinned revision of a paged listing was compacted away meanwhile: start over at the latest
-			return new LoadResult(LoadOutcome.RETRY_NOW, cause);
+		if (kind == EtcdFailures.Kind.COMPACTED || !aloneInItsBatch) {
+			// compacted: the pinned revision of a paged listing went away meanwhile, start over at the latest;
+			// refused in a batch: maybe for another prefix of the batch, so ask again alone before judging
+			return LoadOutcome.RETRY_NOW;
 		}
-		String reason = EtcdFailures.describe(cause);
-		if (!reason.equals(this.rejection)) {
-			this.rejection = reason;
-			logger.warn(this.cluster.cluster() + " refuses to list '" + this.prefix + "' (" + reason
-					+ "); keeping what was read before and retrying");
-		}
-		this.cluster.schedule(() -> this.cluster.loads().request(this), this.rejectedBackoff.next());
-		this.owner.mirrorRejected(this);
-		return new LoadResult(LoadOutcome.REJECTED, cause);
+		String reason = EtcdFailures.describe(failure);
+		boolean firstTime = !reason.equals(this.rejection);
+		this.rejection = reason;
+		this.cluster.schedule(() -> {
+			if (!this.closed) {
+				this.cluster.loads().request(this);
+			}
+		}, this.rejectedBackoff.next());
+		this.owner.mirrorRejected(this, reason, firstTime);
+		return LoadOutcome.REJECTED;
 	}
 
 	private void watchFrom(long startRevision) {
@@ -226,7 +206,7 @@ final class PrefixMirror {
 		}
 		long appliedUpTo = this.revision;
 		long newest = this.revision;
-		boolean changed = false;
+		Set<String> changed = null;
 		for (WatchEvent event : response.getEvents()) {
 			KeyValue keyValue = event.getKeyValue();
 			long modRevision = keyValue.getModRevision();
@@ -235,19 +215,22 @@ final class PrefixMirror {
 			}
 			newest = Math.max(newest, modRevision);
 			String key = PrefixListing.text(keyValue.getKey());
-			switch (event.getEventType()) {
+			boolean keyChanged = switch (event.getEventType()) {
 				case PUT -> {
 					String value = PrefixListing.text(keyValue.getValue());
-					changed |= !value.equals(this.entries.put(key, value));
+					yield !value.equals(this.entries.put(key, value));
 				}
-				case DELETE -> changed |= this.entries.remove(key) != null;
-				default -> {
-				}
+				case DELETE -> this.entries.remove(key) != null;
+				default -> false;
+			};
+			if (keyChanged) {
+				changed = (changed != null) ? changed : new HashSet<>();
+				changed.add(key);
 			}
 		}
 		this.revision = newest;
-		if (changed) {
-			this.owner.mirrorChanged(this);
+		if (changed != null) {
+			this.owner.mirrorChanged(this, changed);
 		}
 	}
 
@@ -266,7 +249,11 @@ final class PrefixMirror {
 					+ ((failure != null) ? EtcdFailures.describe(failure) : "closed by etcd") + "); listing again in "
 					+ delay.toMillis() + " ms");
 		}
-		this.cluster.schedule(() -> this.cluster.loads().request(this), delay);
+		this.cluster.schedule(() -> {
+			if (!this.closed) {
+				this.cluster.loads().request(this);
+			}
+		}, delay);
 	}
 
 	private void closeWatcher() {

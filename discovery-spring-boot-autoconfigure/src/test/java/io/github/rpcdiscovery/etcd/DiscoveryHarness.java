@@ -29,7 +29,7 @@ final class DiscoveryHarness implements AutoCloseable {
 
 	/** Short timeouts so that fault tests do not wait for production back-offs. */
 	static final EtcdDiscoverySettings FAST = new EtcdDiscoverySettings(Duration.ofSeconds(2), Duration.ofMillis(100),
-			Duration.ofSeconds(1), 1000, 32);
+			Duration.ofSeconds(1), 1000, 64, 4);
 
 	final ServiceCatalog catalog = new ServiceCatalog();
 
@@ -50,9 +50,13 @@ final class DiscoveryHarness implements AutoCloseable {
 	private final List<CatalogChange> changes = new CopyOnWriteArrayList<>();
 
 	DiscoveryHarness(List<String> etcdHosts, EtcdDiscoverySettings settings) {
+		this(EtcdCluster.of(etcdHosts), settings);
+	}
+
+	DiscoveryHarness(EtcdCluster cluster, EtcdDiscoverySettings settings) {
 		this.catalog.addListener(this.changes::add);
 		this.source = new EtcdDiscoverySource(this.catalog, this.connections, settings);
-		DiscoveryPlan plan = new DiscoveryPlan(List.of(), EtcdCluster.of(etcdHosts), null);
+		DiscoveryPlan plan = new DiscoveryPlan(List.of(), cluster, null);
 		this.discovery = new ServiceDiscovery(this.catalog, plan,
 				List.of(this.source, new DirectDiscoverySource(this.catalog)), Duration.ofSeconds(5));
 		this.client = new RpcDiscoveryClient(this.discovery, 0);

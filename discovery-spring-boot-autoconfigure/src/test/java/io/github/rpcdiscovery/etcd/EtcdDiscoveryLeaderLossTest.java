@@ -19,8 +19,9 @@ import static org.awaitility.Awaitility.await;
  * Scenario 4, discovery side: a 3-member cluster loses its leader. No instance may disappear from the client's view
  * at any moment (sampled every 2 ms throughout), and changes made after the failover must arrive.
  * <p>
- * The client spreads its watch streams over the three members; with 20 services (40 streams) some are on the leader
- * for certain (the chance that none is: (2/3)^40), and the test checks that watches really were cut.
+ * The client spreads its watch streams over the three members; with 20 services (21 streams: one per service key and
+ * one for the cluster's metadata) some are on the leader but for a chance of (2/3)^21 &lt; 0.02 %, and the test checks
+ * that watches really were cut.
  */
 class EtcdDiscoveryLeaderLossTest {
 
