@@ -21,6 +21,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.WatchOption;
@@ -35,8 +36,8 @@ import org.springframework.cloud.client.ServiceInstance;
 /**
  * Scale: one client discovering {@code services} services of {@code instances} instances each.
  * <ul>
- * <li>cold load: from the first lookup of every service to all of them loaded, beside a raw jetcd client doing the
- * same requests (a prefix read and a watch for each of the two prefixes of every service) in the same run;</li>
+ * <li>cold load: from the first lookup of every service to all of them loaded, beside a raw jetcd client making the
+ * same requests (batched prefix reads, a watch per service key and one for the metadata) in the same run;</li>
  * <li>heap per instance: heap used after a full GC, before and after loading everything, divided by the number of
  * instances (so it includes every per-service cost: watches, mirrors, snapshots);</li>
  * <li>churn: {@code rate} changes per second (value changes, deletes and re-adds) for {@code seconds} seconds, then
@@ -141,35 +142,43 @@ public final class ScaleBenchmark {
 		}
 	}
 
-	/** The floor: the same reads and watches, on a plain jetcd client, 32 at a time like the library. */
+	/**
+	 * The floor: a plain jetcd client making the requests the library makes for a cold load: the prefixes read in
+	 * read-only transactions of 64, 4 in flight, and a watch started for each service key and one for the metadata as
+	 * each read returns. Like the library's cold load, it is done when every read has returned.
+	 */
 	private static long rawColdLoad(Client raw, int services) throws Exception {
 		raw.getKVClient().get(bytes("warmup")).get(10, TimeUnit.SECONDS);
 		List<String> prefixes = new ArrayList<>();
+		prefixes.add(InstanceMetadataCodec.ROOT);
 		for (int s = 0; s < services; s++) {
 			prefixes.add(service(s) + "/");
-			prefixes.add(InstanceMetadataCodec.metadataPrefix(service(s)));
 		}
 		List<Watch.Watcher> watchers = Collections.synchronizedList(new ArrayList<>());
-		CountDownLatch created = new CountDownLatch(prefixes.size());
-		Semaphore inFlight = new Semaphore(32);
+		Semaphore inFlight = new Semaphore(4);
+		CountDownLatch read = new CountDownLatch(prefixes.size());
 		long start = System.nanoTime();
-		for (String prefix : prefixes) {
+		for (int from = 0; from < prefixes.size(); from += 64) {
+			List<String> batch = prefixes.subList(from, Math.min(prefixes.size(), from + 64));
+			Op[] reads = batch.stream()
+				.map((prefix) -> Op.get(bytes(prefix),
+						GetOption.builder().withRange(OptionsUtil.prefixEndOf(bytes(prefix))).withLimit(128).build()))
+				.toArray(Op[]::new);
 			inFlight.acquire();
-			ByteSequence key = bytes(prefix);
-			raw.getKVClient()
-				.get(key, GetOption.builder().withRange(OptionsUtil.prefixEndOf(key)).withLimit(1000).build())
-				.thenAccept((response) -> {
-					WatchOption option = WatchOption.builder()
-						.isPrefix(true)
-						.withRevision(response.getHeader().getRevision() + 1)
-						.withCreateNotify(true)
-						.build();
-					watchers.add(raw.getWatchClient().watch(key, option, (event) -> created.countDown()));
-				})
-				.whenComplete((ignored, failure) -> inFlight.release());
+			raw.getKVClient().txn().Then(reads).commit().thenAccept((response) -> {
+				WatchOption option = WatchOption.builder()
+					.isPrefix(true)
+					.withRevision(response.getHeader().getRevision() + 1)
+					.build();
+				for (String prefix : batch) {
+					watchers.add(raw.getWatchClient().watch(bytes(prefix), option, (event) -> {
+					}));
+					read.countDown();
+				}
+			}).whenComplete((ignored, failure) -> inFlight.release());
 		}
-		if (!created.await(60, TimeUnit.SECONDS)) {
-			throw new IllegalStateException("raw watches were not all created");
+		if (!read.await(60, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("raw reads did not all return");
 		}
 		long elapsed = System.nanoTime() - start;
 		watchers.forEach(Watch.Watcher::close);
