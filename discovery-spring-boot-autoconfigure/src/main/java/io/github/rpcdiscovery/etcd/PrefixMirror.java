@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * An in-memory copy of every key under one etcd prefix, kept exact by list-then-watch:
  * <ol>
- * <li>LIST the prefix (paged, at one revision R) and replace the copy;</li>
+ * <li>LIST the prefix at a revision R ({@link ClusterLoads} batches listings, {@link PrefixListing} pages big ones)
+ * and replace the copy;</li>
  * <li>WATCH from R + 1 (prefix, prevKV, require-leader), applying events in revision order and skipping any at or
  * below the last applied revision (jetcd may redeliver after it resumes a stream by itself);</li>
  * <li>on any error or unrequested close of the watch (reconnect, compaction, no leader): close it, back off with
@@ -173,11 +174,7 @@ final class PrefixMirror {
 		String reason = EtcdFailures.describe(failure);
 		boolean firstTime = !reason.equals(this.rejection);
 		this.rejection = reason;
-		this.cluster.schedule(() -> {
-			if (!this.closed) {
-				this.cluster.loads().request(this);
-			}
-		}, this.rejectedBackoff.next());
+		listAgainIn(this.rejectedBackoff.next());
 		this.owner.mirrorRejected(this, reason, firstTime);
 		return LoadOutcome.REJECTED;
 	}
@@ -193,7 +190,9 @@ final class PrefixMirror {
 			.build();
 		this.watchStartedNanos = System.nanoTime();
 		try {
-			this.watcher = this.cluster.client().getWatchClient().watch(this.prefixBytes, option, new Listener(watchGeneration));
+			this.watcher = this.cluster.client()
+				.getWatchClient()
+				.watch(this.prefixBytes, option, new Listener(watchGeneration));
 		}
 		catch (RuntimeException ex) {
 			watchFailed(watchGeneration, ex);
@@ -249,6 +248,10 @@ final class PrefixMirror {
 					+ ((failure != null) ? EtcdFailures.describe(failure) : "closed by etcd") + "); listing again in "
 					+ delay.toMillis() + " ms");
 		}
+		listAgainIn(delay);
+	}
+
+	private void listAgainIn(Duration delay) {
 		this.cluster.schedule(() -> {
 			if (!this.closed) {
 				this.cluster.loads().request(this);
