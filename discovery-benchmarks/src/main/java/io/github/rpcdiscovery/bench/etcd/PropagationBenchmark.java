@@ -270,20 +270,19 @@ public final class PropagationBenchmark {
 		}
 
 		private double[] latencies(AtomicLongArray seen, int warmup) {
-			List<Double> values = new ArrayList<>();
-			for (int i = warmup; i < this.total; i++) {
-				if (seen.get(i) != 0 && this.sent.get(i) != 0) {
-					values.add((seen.get(i) - this.sent.get(i)) / 1e6);
-				}
-			}
-			return sorted(values);
+			return millisBetween(this.sent, seen, warmup);
 		}
 
 		private double[] overheads(AtomicLongArray seen, int warmup) {
+			return millisBetween(this.rawSeen, seen, warmup);
+		}
+
+		/** Per measured change that has both times: {@code to - from} in milliseconds, sorted. */
+		private double[] millisBetween(AtomicLongArray from, AtomicLongArray to, int warmup) {
 			List<Double> values = new ArrayList<>();
 			for (int i = warmup; i < this.total; i++) {
-				if (seen.get(i) != 0 && this.rawSeen.get(i) != 0) {
-					values.add((seen.get(i) - this.rawSeen.get(i)) / 1e6);
+				if (from.get(i) != 0 && to.get(i) != 0) {
+					values.add((to.get(i) - from.get(i)) / 1e6);
 				}
 			}
 			return sorted(values);

@@ -233,8 +233,8 @@ public final class ScaleBenchmark {
 		return String.format("%.0f ms", nanos / 1e6);
 	}
 
-	static ByteSequence bytes(String text) {
-		return ByteSequence.from(text, StandardCharsets.UTF_8);
+	private static ByteSequence bytes(String text) {
+		return PropagationBenchmark.bytes(text);
 	}
 
 	/** Writes changes at a fixed rate: value changes mostly, some deletes and re-adds, spread over all services. */
