@@ -152,10 +152,9 @@ final class ClusterLoads {
 					unreachable(mirror, failure);
 					probeFirst.addFirst(mirror);
 				}
-				case RETRY_NOW -> {
-					if (!alone) {
-						this.alone.add(mirror);
-					}
+				case RETRY_NOW -> request(mirror);
+				case RETRY_ALONE -> {
+					this.alone.add(mirror);
 					request(mirror);
 				}
 				default -> {

@@ -65,7 +65,7 @@ final class PrefixMirror {
 	/** How a listing ended, for {@link ClusterLoads}. */
 	enum LoadOutcome {
 
-		LOADED, UNREACHABLE, RETRY_NOW, REJECTED, CLOSED
+		LOADED, UNREACHABLE, RETRY_NOW, RETRY_ALONE, REJECTED, CLOSED
 
 	}
 
@@ -166,10 +166,13 @@ final class PrefixMirror {
 		if (kind == EtcdFailures.Kind.UNREACHABLE) {
 			return LoadOutcome.UNREACHABLE;
 		}
-		if (kind == EtcdFailures.Kind.COMPACTED || !aloneInItsBatch) {
-			// compacted: the pinned revision of a paged listing went away meanwhile, start over at the latest;
-			// refused in a batch: maybe for another prefix of the batch, so ask again alone before judging
+		if (kind == EtcdFailures.Kind.COMPACTED) {
+			// the pinned revision of a paged listing went away meanwhile: start over at the latest
 			return LoadOutcome.RETRY_NOW;
+		}
+		if (!aloneInItsBatch) {
+			// refused, maybe because of another prefix of the batch: ask again alone before judging
+			return LoadOutcome.RETRY_ALONE;
 		}
 		String reason = EtcdFailures.describe(failure);
 		boolean firstTime = !reason.equals(this.rejection);

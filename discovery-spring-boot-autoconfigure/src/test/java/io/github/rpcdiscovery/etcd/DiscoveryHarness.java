@@ -27,8 +27,11 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
  */
 final class DiscoveryHarness implements AutoCloseable {
 
-	/** Short timeouts so that fault tests do not wait for production back-offs. */
-	static final EtcdDiscoverySettings FAST = new EtcdDiscoverySettings(Duration.ofSeconds(2), Duration.ofMillis(100),
+	/**
+	 * Production's request timeout (a cold JVM's first request, connection included, may take seconds on a busy
+	 * machine), and short back-offs so that fault tests do not wait for production's.
+	 */
+	static final EtcdDiscoverySettings FAST = new EtcdDiscoverySettings(Duration.ofSeconds(3), Duration.ofMillis(100),
 			Duration.ofSeconds(1), 1000, 64, 4);
 
 	final ServiceCatalog catalog = new ServiceCatalog();
@@ -58,7 +61,7 @@ final class DiscoveryHarness implements AutoCloseable {
 		this.source = new EtcdDiscoverySource(this.catalog, this.connections, settings);
 		DiscoveryPlan plan = new DiscoveryPlan(List.of(), cluster, null);
 		this.discovery = new ServiceDiscovery(this.catalog, plan,
-				List.of(this.source, new DirectDiscoverySource(this.catalog)), Duration.ofSeconds(5));
+				List.of(this.source, new DirectDiscoverySource(this.catalog)), Duration.ofSeconds(15));
 		this.client = new RpcDiscoveryClient(this.discovery, 0);
 	}
 

@@ -3,9 +3,12 @@ package io.github.rpcdiscovery.etcd;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import ch.qos.logback.classic.Level;
 import io.github.rpcdiscovery.target.EtcdCluster;
+import io.github.rpcdiscovery.target.EtcdTarget;
+import io.github.rpcdiscovery.target.Upstream;
 import io.github.rpcdiscovery.test.etcd.EtcdCtl;
 import io.github.rpcdiscovery.test.etcd.EtcdProcess;
 import org.junit.jupiter.api.AfterEach;
@@ -79,10 +82,14 @@ class EtcdDiscoveryAuthTest {
 			// order.rpc may be read, its metadata may not: its instances come without metadata, one WARN
 			assertThat(logs.messages(Level.WARN, "'_rpc-meta/order.rpc/'")).hasSize(1);
 			// a service the role may not read: nothing, one WARN, and no harm to the others
-			assertThat(harness.addresses("secret.rpc")).isEmpty();
+			CompletableFuture<Void> secret = harness.source
+				.watch(new Upstream("secret.rpc", new EtcdTarget(cluster, "secret.rpc"), "test"));
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> logs.messages(Level.WARN, "'secret.rpc/'").size() == 1);
-			assertThat(logs.messages(Level.WARN, "unreachable")).isEmpty();
+			assertThat(secret).isNotDone();
+			assertThat(harness.catalog.instances("secret.rpc")).isEmpty();
+			assertThat(logs.messages(Level.WARN, "unreachable")).as("a refusal is not an outage")
+				.noneMatch((message) -> message.contains("PERMISSION_DENIED"));
 			assertThat(logs.anyStackTrace()).isFalse();
 			this.root.put("user.rpc/2", "127.0.0.9:8080");
 			await().atMost(Duration.ofSeconds(10))

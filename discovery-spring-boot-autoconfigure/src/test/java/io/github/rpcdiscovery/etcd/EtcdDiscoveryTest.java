@@ -256,7 +256,7 @@ class EtcdDiscoveryTest {
 		for (int i = 1; i <= 7; i++) {
 			this.etcdctl.put("paged.rpc/" + i, "127.0.0.1:78" + (10 + i));
 		}
-		EtcdDiscoverySettings smallPages = new EtcdDiscoverySettings(Duration.ofSeconds(2), Duration.ofMillis(100),
+		EtcdDiscoverySettings smallPages = new EtcdDiscoverySettings(Duration.ofSeconds(3), Duration.ofMillis(100),
 				Duration.ofSeconds(1), 2, 64, 4);
 		try (DiscoveryHarness paged = new DiscoveryHarness(List.of(etcd.hostAndPort()), smallPages)) {
 			assertThat(paged.addresses("paged.rpc")).hasSize(7).contains("127.0.0.1:7811", "127.0.0.1:7817");

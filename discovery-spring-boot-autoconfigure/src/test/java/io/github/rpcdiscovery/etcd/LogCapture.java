@@ -56,6 +56,13 @@ final class LogCapture implements AutoCloseable {
 		return messages(level).stream().filter((message) -> message.contains(containing)).toList();
 	}
 
+	/** Forgets what was recorded so far: what follows is about the next phase of a test. */
+	void clear() {
+		synchronized (this.appender) {
+			this.appender.list.clear();
+		}
+	}
+
 	/** Whether any event carried a stack trace. */
 	boolean anyStackTrace() {
 		synchronized (this.appender) {
