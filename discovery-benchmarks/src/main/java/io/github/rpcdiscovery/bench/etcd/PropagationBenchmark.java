@@ -25,6 +25,7 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.github.rpcdiscovery.bench.Table;
 import io.github.rpcdiscovery.core.CatalogChange;
 import io.github.rpcdiscovery.loadbalancer.CatalogServiceInstanceListSupplier;
+import io.github.rpcdiscovery.target.EtcdCluster;
 import io.github.rpcdiscovery.test.etcd.EtcdProcess;
 import reactor.core.Disposable;
 
@@ -35,11 +36,13 @@ import org.springframework.cloud.client.ServiceInstance;
  * change being visible in {@code DiscoveryClient.getInstances} and emitted by the LoadBalancer supplier, beside a raw
  * jetcd prefix watch on its own connection in the same run (the floor: what etcd and gRPC cost).
  * <p>
- * Every latency starts at the same instant, just before the write is sent, so the write's round trip is in all three
+ * Every latency starts at the same instant, just before the write is sent, so the write's round trip is in all of them
  * and the difference to the raw watch is what this library adds. Changes alternate add/remove on a service of 10
- * instances, paced at a fixed rate.
+ * instances. The warm-up changes run back to back, unmeasured, so that the JIT has compiled the path (a long-running
+ * application's state); the measured ones are paced at a fixed rate. The table also shows a raw watch on the
+ * discovery's own jetcd client, which separates what the connection costs from what the library adds in process.
  * <pre>
- * java -cp ... io.github.rpcdiscovery.bench.etcd.PropagationBenchmark [changes=1000] [perSecond=100] [warmup=100]
+ * java -cp ... io.github.rpcdiscovery.bench.etcd.PropagationBenchmark [changes=1000] [perSecond=100] [warmup=4000]
  * </pre>
  */
 public final class PropagationBenchmark {
@@ -52,13 +55,14 @@ public final class PropagationBenchmark {
 	public static void main(String[] args) throws Exception {
 		int measured = intArg(args, 0, 1000);
 		int perSecond = intArg(args, 1, 100);
-		int warmup = intArg(args, 2, 100);
+		int warmup = intArg(args, 2, 4000);
 		int total = warmup + measured + ((warmup + measured) % 2);
 		try (EtcdProcess etcd = EtcdProcess.startSingle();
 				Client writer = EtcdDiscoveryStack.rawClient(etcd.hostAndPort());
 				Client raw = EtcdDiscoveryStack.rawClient(etcd.hostAndPort());
 				EtcdDiscoveryStack stack = new EtcdDiscoveryStack(List.of(etcd.hostAndPort()))) {
-			new PropagationBenchmark.Run(writer, raw, stack, total, perSecond).execute(warmup);
+			Client shared = stack.connections.client(EtcdCluster.of(List.of(etcd.hostAndPort())));
+			new PropagationBenchmark.Run(writer, raw, shared, stack, total, perSecond).execute(warmup);
 		}
 		System.exit(0);
 	}
@@ -77,6 +81,8 @@ public final class PropagationBenchmark {
 
 		private final Client raw;
 
+		private final Client shared;
+
 		private final EtcdDiscoveryStack stack;
 
 		private final int total;
@@ -89,6 +95,8 @@ public final class PropagationBenchmark {
 
 		private final AtomicLongArray rawSeen;
 
+		private final AtomicLongArray sharedSeen;
+
 		private final AtomicLongArray clientSeen;
 
 		private final AtomicLongArray supplierSeen;
@@ -96,15 +104,17 @@ public final class PropagationBenchmark {
 		/** change index by "+key" / "-key" (raw watch) and "+address" / "-address" (catalog, supplier) */
 		private final Map<String, Integer> index = new ConcurrentHashMap<>();
 
-		Run(Client writer, Client raw, EtcdDiscoveryStack stack, int total, int perSecond) {
+		Run(Client writer, Client raw, Client shared, EtcdDiscoveryStack stack, int total, int perSecond) {
 			this.writer = writer;
 			this.raw = raw;
+			this.shared = shared;
 			this.stack = stack;
 			this.total = total;
 			this.perSecond = perSecond;
 			this.leases = new long[total];
 			this.sent = new AtomicLongArray(total);
 			this.rawSeen = new AtomicLongArray(total);
+			this.sharedSeen = new AtomicLongArray(total);
 			this.clientSeen = new AtomicLongArray(total);
 			this.supplierSeen = new AtomicLongArray(total);
 		}
@@ -123,14 +133,8 @@ public final class PropagationBenchmark {
 				this.index.put("-" + address, i + 1);
 				this.leases[i] = this.writer.getLeaseClient().grant(600).get(5, TimeUnit.SECONDS).getID();
 			}
-			Watch.Watcher rawWatch = this.raw.getWatchClient()
-				.watch(bytes(SERVICE + "/"), WatchOption.builder().isPrefix(true).build(), (response) -> {
-					long now = System.nanoTime();
-					for (WatchEvent event : response.getEvents()) {
-						String sign = (event.getEventType() == WatchEvent.EventType.PUT) ? "+" : "-";
-						mark(this.rawSeen, sign + event.getKeyValue().getKey().toString(StandardCharsets.UTF_8), now);
-					}
-				});
+			Watch.Watcher rawWatch = rawWatch(this.raw, this.rawSeen);
+			Watch.Watcher sharedWatch = rawWatch(this.shared, this.sharedSeen);
 			if (this.stack.client.getInstances(SERVICE).size() != 10) {
 				throw new IllegalStateException("the first load did not see the 10 base instances");
 			}
@@ -140,7 +144,7 @@ public final class PropagationBenchmark {
 			Set<String> previous = new HashSet<>();
 			Disposable subscription = supplier.get().subscribe((list) -> onSupplied(previous, list));
 
-			drive();
+			drive(warmup);
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 			while (!allSeen() && System.nanoTime() < deadline) {
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
@@ -148,13 +152,29 @@ public final class PropagationBenchmark {
 			subscription.dispose();
 			supplier.destroy();
 			rawWatch.close();
+			sharedWatch.close();
 			print(warmup);
 		}
 
-		private void drive() throws InterruptedException {
+		private Watch.Watcher rawWatch(Client client, AtomicLongArray seen) {
+			return client.getWatchClient()
+				.watch(bytes(SERVICE + "/"), WatchOption.builder().isPrefix(true).build(), (response) -> {
+					long now = System.nanoTime();
+					for (WatchEvent event : response.getEvents()) {
+						String sign = (event.getEventType() == WatchEvent.EventType.PUT) ? "+" : "-";
+						mark(seen, sign + event.getKeyValue().getKey().toString(StandardCharsets.UTF_8), now);
+					}
+				});
+		}
+
+		/** Warm-up changes back to back (the JIT compiles the path), then the measured ones at the given rate. */
+		private void drive(int warmup) throws Exception {
+			for (int i = 0; i < warmup; i++) {
+				change(i);
+			}
 			ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
-			CountDownLatch done = new CountDownLatch(this.total);
-			AtomicInteger next = new AtomicInteger();
+			CountDownLatch done = new CountDownLatch(this.total - warmup);
+			AtomicInteger next = new AtomicInteger(warmup);
 			long periodNanos = TimeUnit.SECONDS.toNanos(1) / this.perSecond;
 			pacer.scheduleAtFixedRate(() -> {
 				int i = next.getAndIncrement();
@@ -234,7 +254,8 @@ public final class PropagationBenchmark {
 
 		private boolean allSeen() {
 			for (int i = 0; i < this.total; i++) {
-				if (this.rawSeen.get(i) == 0 || this.clientSeen.get(i) == 0 || this.supplierSeen.get(i) == 0) {
+				if (this.rawSeen.get(i) == 0 || this.sharedSeen.get(i) == 0 || this.clientSeen.get(i) == 0
+						|| this.supplierSeen.get(i) == 0) {
 					return false;
 				}
 			}
@@ -243,38 +264,39 @@ public final class PropagationBenchmark {
 
 		private void print(int warmup) {
 			double[] rawMs = latencies(this.rawSeen, warmup);
+			double[] sharedMs = latencies(this.sharedSeen, warmup);
 			double[] clientMs = latencies(this.clientSeen, warmup);
 			double[] supplierMs = latencies(this.supplierSeen, warmup);
-			double[] clientOverRaw = overheads(this.clientSeen, warmup);
-			double[] supplierOverRaw = overheads(this.supplierSeen, warmup);
-			System.out.printf("%nPropagation, %d changes (after %d warm-up) at %d changes/s, half put, half lease"
+			System.out.printf("%nPropagation, %d changes (after %d unmeasured warm-up) at %d changes/s, half put, half lease"
 					+ " revoke; latency from just before the write to visible%n%n", rawMs.length, warmup,
 					this.perSecond);
-			Table table = new Table("path", "p50 ms", "p99 ms", "max ms", "missed");
-			table.row("raw jetcd watch (baseline)", ms(rawMs, 50), ms(rawMs, 99), ms(rawMs, 100),
-					missed(this.rawSeen, warmup));
-			table.row("DiscoveryClient.getInstances", ms(clientMs, 50), ms(clientMs, 99), ms(clientMs, 100),
-					missed(this.clientSeen, warmup));
-			table.row("LoadBalancer supplier", ms(supplierMs, 50), ms(supplierMs, 99), ms(supplierMs, 100),
-					missed(this.supplierSeen, warmup));
+			Table table = new Table("path", "p50 ms", "p99 ms", "max ms", "missed", "p99 minus raw p99 ms");
+			row(table, "raw jetcd watch, own client (baseline)", rawMs, this.rawSeen, rawMs, warmup);
+			row(table, "raw jetcd watch, the discovery's client", sharedMs, this.sharedSeen, rawMs, warmup);
+			row(table, "DiscoveryClient.getInstances", clientMs, this.clientSeen, rawMs, warmup);
+			row(table, "LoadBalancer supplier", supplierMs, this.supplierSeen, rawMs, warmup);
 			System.out.println(table);
-			Table overhead = new Table("added over the raw watch, per change", "p50 ms", "p99 ms", "max ms",
-					"p99 ratio to raw p99");
-			overhead.row("DiscoveryClient.getInstances", ms(clientOverRaw, 50), ms(clientOverRaw, 99),
-					ms(clientOverRaw, 100), String.format("%.2f", Table.percentile(clientMs, 99)
-							/ Table.percentile(rawMs, 99)));
-			overhead.row("LoadBalancer supplier", ms(supplierOverRaw, 50), ms(supplierOverRaw, 99),
-					ms(supplierOverRaw, 100), String.format("%.2f", Table.percentile(supplierMs, 99)
-							/ Table.percentile(rawMs, 99)));
+			Table overhead = new Table("added per change, over", "p50 ms", "p99 ms", "max ms");
+			double[] overOwn = millisBetween(this.rawSeen, this.clientSeen, warmup);
+			overhead.row("DiscoveryClient over raw watch, own client", ms(overOwn, 50), ms(overOwn, 99),
+					ms(overOwn, 100));
+			double[] inProcess = millisBetween(this.sharedSeen, this.clientSeen, warmup);
+			overhead.row("DiscoveryClient over raw watch, same client", ms(inProcess, 50), ms(inProcess, 99),
+					ms(inProcess, 100));
+			double[] supplier = millisBetween(this.sharedSeen, this.supplierSeen, warmup);
+			overhead.row("LoadBalancer supplier over raw watch, same client", ms(supplier, 50), ms(supplier, 99),
+					ms(supplier, 100));
 			System.out.println(overhead);
+		}
+
+		private void row(Table table, String name, double[] sorted, AtomicLongArray seen, double[] rawMs,
+				int warmup) {
+			table.row(name, ms(sorted, 50), ms(sorted, 99), ms(sorted, 100), missed(seen, warmup),
+					String.format("%+.2f", Table.percentile(sorted, 99) - Table.percentile(rawMs, 99)));
 		}
 
 		private double[] latencies(AtomicLongArray seen, int warmup) {
 			return millisBetween(this.sent, seen, warmup);
-		}
-
-		private double[] overheads(AtomicLongArray seen, int warmup) {
-			return millisBetween(this.rawSeen, seen, warmup);
 		}
 
 		/** Per measured change that has both times: {@code to - from} in milliseconds, sorted. */
