@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.github.rpcdiscovery.target.HostAndPort;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.ServiceInstance;
 
@@ -34,7 +35,8 @@ public final class DiscoveredInstance implements ServiceInstance {
 
 	private final String source;
 
-	private final URI uri;
+	/** Built on first use and kept: it is most of an instance's heap, and many instances are never called. */
+	private volatile @Nullable URI uri;
 
 	public DiscoveredInstance(String serviceId, HostAndPort address, String source, Map<String, String> metadata) {
 		this(serviceId, address.toString(), address, source, metadata);
@@ -46,11 +48,20 @@ public final class DiscoveredInstance implements ServiceInstance {
 		this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
 		this.address = Objects.requireNonNull(address, "address");
 		this.source = Objects.requireNonNull(source, "source");
-		Map<String, String> copy = new LinkedHashMap<>(metadata);
+		this.metadata = withSource(metadata, source);
+		this.secure = "https".equalsIgnoreCase(this.metadata.get("scheme"))
+				|| "true".equalsIgnoreCase(this.metadata.get("secure"));
+	}
+
+	/** The metadata plus {@code rpc.source}, as compact as it can be: most instances have no other metadata. */
+	private static Map<String, String> withSource(Map<String, String> metadata, String source) {
+		if (metadata.isEmpty() || (metadata.size() == 1 && metadata.containsKey(SOURCE_METADATA_KEY))) {
+			return Collections.singletonMap(SOURCE_METADATA_KEY, source);
+		}
+		Map<String, String> copy = new LinkedHashMap<>((int) ((metadata.size() + 1) / 0.75f) + 1);
+		copy.putAll(metadata);
 		copy.put(SOURCE_METADATA_KEY, source);
-		this.metadata = Collections.unmodifiableMap(copy);
-		this.secure = "https".equalsIgnoreCase(copy.get("scheme")) || "true".equalsIgnoreCase(copy.get("secure"));
-		this.uri = URI.create((this.secure ? "https" : "http") + "://" + address);
+		return Collections.unmodifiableMap(copy);
 	}
 
 	@Override
@@ -80,7 +91,12 @@ public final class DiscoveredInstance implements ServiceInstance {
 
 	@Override
 	public URI getUri() {
-		return this.uri;
+		URI current = this.uri;
+		if (current == null) {
+			current = URI.create((this.secure ? "https" : "http") + "://" + this.address);
+			this.uri = current;
+		}
+		return current;
 	}
 
 	@Override
@@ -90,7 +106,7 @@ public final class DiscoveredInstance implements ServiceInstance {
 
 	@Override
 	public String getScheme() {
-		return this.uri.getScheme();
+		return this.secure ? "https" : "http";
 	}
 
 	public HostAndPort getAddress() {

@@ -1,0 +1,120 @@
+package io.github.rpcdiscovery.etcd;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.NavigableMap;
+import java.util.Set;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The instance metadata of a whole cluster, from one list-and-watch of {@code _rpc-meta/} rather than one per service
+ * key: half the watch streams, half the listings. Only this library writes under {@code _rpc-meta/}, so the extra
+ * entries it brings in (metadata of services this client does not call) are few and small.
+ * <p>
+ * etcd auth may not allow it: a role granted {@code user.rpc/} and {@code _rpc-meta/user.rpc/} cannot read
+ * {@code _rpc-meta/} as a whole. If the first listing is refused, the cluster switches for good to one metadata
+ * watch per service key ({@link Mode#PER_KEY}). Confined to the cluster executor.
+ */
+final class ClusterMetadata implements PrefixMirror.Owner {
+
+	private static final Log logger = LogFactory.getLog(ClusterMetadata.class);
+
+	enum Mode {
+
+		/** Not known yet: the first listing of {@code _rpc-meta/} has not answered. */
+		PENDING,
+
+		/** One mirror of {@code _rpc-meta/} serves every service key. */
+		SHARED,
+
+		/** Each service key mirrors its own {@code _rpc-meta/<key>/}. */
+		PER_KEY
+
+	}
+
+	private final ClusterWatcher cluster;
+
+	private final PrefixMirror mirror;
+
+	private Mode mode = Mode.PENDING;
+
+	private boolean started;
+
+	ClusterMetadata(ClusterWatcher cluster) {
+		this.cluster = cluster;
+		this.mirror = new PrefixMirror(InstanceMetadataCodec.ROOT, cluster, this);
+	}
+
+	void start() {
+		if (!this.started) {
+			this.started = true;
+			this.mirror.start();
+		}
+	}
+
+	Mode mode() {
+		return this.mode;
+	}
+
+	/** In {@link Mode#SHARED}: the metadata entries of one service key, a read-only view. */
+	NavigableMap<String, String> entriesOf(String key) {
+		if (this.mode != Mode.SHARED) {
+			return Collections.emptyNavigableMap();
+		}
+		String prefix = InstanceMetadataCodec.metadataPrefix(key);
+		// the prefix ends with '/': every key under it sorts before the same text ending with '0' instead
+		String end = prefix.substring(0, prefix.length() - 1) + '0';
+		return this.mirror.entries().subMap(prefix, true, end, false);
+	}
+
+	long revision() {
+		return this.mirror.revision();
+	}
+
+	@Override
+	public void mirrorChanged(PrefixMirror changed, @Nullable Set<String> changedKeys) {
+		if (this.mode == Mode.PER_KEY) {
+			return;
+		}
+		if (this.mode == Mode.PENDING || changedKeys == null) {
+			this.mode = Mode.SHARED;
+			this.cluster.forEachKeyWatcher(ServiceKeyWatcher::metadataChanged);
+			return;
+		}
+		Set<ServiceKeyWatcher> affected = new HashSet<>();
+		for (String metadataKey : changedKeys) {
+			// _rpc-meta/a/b/1 belongs to key a/b, and also to key a (whose prefix a/ covers a/b/1, as in go-zero)
+			String rest = metadataKey.substring(InstanceMetadataCodec.ROOT.length());
+			for (int slash = rest.indexOf('/'); slash >= 0; slash = rest.indexOf('/', slash + 1)) {
+				ServiceKeyWatcher watcher = this.cluster.keyWatcher(rest.substring(0, slash));
+				if (watcher != null) {
+					affected.add(watcher);
+				}
+			}
+		}
+		affected.forEach(ServiceKeyWatcher::metadataChanged);
+	}
+
+	@Override
+	public void mirrorRejected(PrefixMirror rejected, String reason, boolean firstTime) {
+		if (this.mode == Mode.PENDING) {
+			this.mode = Mode.PER_KEY;
+			this.mirror.close();
+			logger.info(this.cluster.cluster() + " does not let this client list '" + InstanceMetadataCodec.ROOT
+					+ "' (" + reason + "); reading instance metadata per service key instead");
+			this.cluster.forEachKeyWatcher(ServiceKeyWatcher::useOwnMetadata);
+		}
+		else if (firstTime) {
+			logger.warn(this.cluster.cluster() + " refuses to list '" + InstanceMetadataCodec.ROOT + "' (" + reason
+					+ "); keeping the metadata read before and retrying");
+		}
+	}
+
+	void close() {
+		this.mirror.close();
+	}
+
+}

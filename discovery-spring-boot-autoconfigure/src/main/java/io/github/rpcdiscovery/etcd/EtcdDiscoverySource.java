@@ -1,0 +1,88 @@
+package io.github.rpcdiscovery.etcd;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.rpcdiscovery.core.DiscoverySource;
+import io.github.rpcdiscovery.core.ServiceCatalog;
+import io.github.rpcdiscovery.target.EtcdCluster;
+import io.github.rpcdiscovery.target.EtcdTarget;
+import io.github.rpcdiscovery.target.Upstream;
+
+/**
+ * Discovery from etcd with go-zero's layout: a service id resolves to the values under {@code <key>/} (with the
+ * slash), each {@code host:port}, de-duplicated by value, with metadata read from beside them
+ * ({@link InstanceMetadataCodec}).
+ * <p>
+ * <b>Watch layout.</b> One {@link ClusterWatcher} per cluster, on the cluster's shared jetcd client
+ * ({@link EtcdConnections}), with one ordered executor. One {@link ServiceKeyWatcher} per distinct key, shared by
+ * every service id naming it, watching {@code <key>/}; one watch of {@code _rpc-meta/} for the metadata of the whole
+ * cluster ({@link ClusterMetadata}; per key only if etcd auth forbids reading {@code _rpc-meta/} as a whole). Listings
+ * are batched, many prefixes per read-only transaction ({@link ClusterLoads}).
+ * <p>
+ * In jetcd 0.8.7 every {@code Watch.watch(...)} call opens its own gRPC bidi stream
+ * ({@code WatchImpl.WatcherImpl.resume()} calls {@code VertxWatchGrpc.watchWithHandler} for each watcher; etcd's
+ * protocol could carry many watch ids on one stream, jetcd does not expose that). They are HTTP/2 streams multiplexed
+ * on the client's connection, not connections, but each costs about 3 KB of client heap and a pair of goroutines in
+ * etcd. Fewer streams for the instances would take one range watch covering every key of the cluster, which does not
+ * hold up: it would stream every unrelated key of a shared etcd to every client, and it fails outright under etcd auth
+ * where a role may read only {@code user.rpc/} (go-zero's usual grant). So: one stream per service key, plus one.
+ * <p>
+ * <b>Failures.</b> The catalog changes only on a successful listing or on watch events, so while etcd is unreachable
+ * every service keeps its last known instances (freeze). One WARN when a cluster becomes unreachable, one INFO when it
+ * answers again; a service whose first load fails is retried in the background (jittered back-off, capped at
+ * {@link EtcdDiscoverySettings#maxBackoff()}) and its {@link #watch} future completes when it succeeds.
+ */
+public final class EtcdDiscoverySource implements DiscoverySource {
+
+	public static final String NAME = "etcd";
+
+	private final ServiceCatalog catalog;
+
+	private final EtcdConnections connections;
+
+	private final EtcdDiscoverySettings settings;
+
+	private final Map<EtcdCluster, ClusterWatcher> clusters = new ConcurrentHashMap<>();
+
+	private volatile boolean closed;
+
+	public EtcdDiscoverySource(ServiceCatalog catalog, EtcdConnections connections) {
+		this(catalog, connections, EtcdDiscoverySettings.defaults());
+	}
+
+	public EtcdDiscoverySource(ServiceCatalog catalog, EtcdConnections connections, EtcdDiscoverySettings settings) {
+		this.catalog = catalog;
+		this.connections = connections;
+		this.settings = settings;
+	}
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	/**
+	 * Starts keeping the upstream's instances current; does not block.
+	 * @return completes when the first complete list has reached the catalog, however long etcd takes to answer
+	 */
+	@Override
+	public CompletableFuture<Void> watch(Upstream upstream) {
+		if (this.closed) {
+			return CompletableFuture.failedFuture(new IllegalStateException("etcd discovery is closed"));
+		}
+		EtcdTarget target = (EtcdTarget) upstream.target();
+		ClusterWatcher cluster = this.clusters.computeIfAbsent(target.cluster(), (spec) -> new ClusterWatcher(spec,
+				this.connections.client(spec), this.catalog, this.settings));
+		return cluster.watch(upstream.serviceId(), target.key());
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		this.clusters.values().forEach(ClusterWatcher::close);
+		this.clusters.clear();
+	}
+
+}
