@@ -12,6 +12,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.github.rpcdiscovery.target.EtcdCluster;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -62,21 +63,29 @@ public final class EtcdConnections implements AutoCloseable {
 
 	private static void configureTls(ClientBuilder builder, EtcdCluster cluster) {
 		try {
-			builder.sslContext((ssl) -> {
-				if (cluster.insecureSkipVerify()) {
-					ssl.trustManager(InsecureTrustManagerFactory.INSTANCE);
-				}
-				else if (cluster.caCertFile() != null) {
-					ssl.trustManager(new File(cluster.caCertFile()));
-				}
-				if (cluster.certFile() != null && cluster.certKeyFile() != null) {
-					ssl.keyManager(new File(cluster.certFile()), new File(cluster.certKeyFile()));
-				}
-			});
+			builder.sslContext((ssl) -> trust(ssl, cluster));
 		}
 		catch (javax.net.ssl.SSLException | IllegalArgumentException ex) {
 			throw new EtcdTlsConfigurationException(cluster, ex);
 		}
+	}
+
+	/**
+	 * Applies a cluster's TLS settings to a client SSL context: what it trusts (the CA file, or anything with
+	 * insecure-skip-verify, else the JDK's trust store) and the client certificate for mutual TLS. Shared by the jetcd
+	 * client and {@link EtcdConnectionCheck}, so both see etcd the same way.
+	 */
+	static SslContextBuilder trust(SslContextBuilder ssl, EtcdCluster cluster) {
+		if (cluster.insecureSkipVerify()) {
+			ssl.trustManager(InsecureTrustManagerFactory.INSTANCE);
+		}
+		else if (cluster.caCertFile() != null) {
+			ssl.trustManager(new File(cluster.caCertFile()));
+		}
+		if (cluster.certFile() != null && cluster.certKeyFile() != null) {
+			ssl.keyManager(new File(cluster.certFile()), new File(cluster.certKeyFile()));
+		}
+		return ssl;
 	}
 
 	private static ByteSequence bytes(String text) {
