@@ -78,6 +78,9 @@ final class LeaseKeeper implements AutoCloseable {
 
 	private volatile long lastRenewalNanos;
 
+	/** When etcd last answered (a renewal or a successful check): where an outage is counted from. */
+	private volatile long lastAnswerNanos = System.nanoTime();
+
 	private volatile @Nullable ActiveLease published;
 
 	private volatile boolean outageOpen;
@@ -303,7 +306,7 @@ final class LeaseKeeper implements AutoCloseable {
 		if (key != null && key.getLease() != current.id()) {
 			if (!this.conflictReported) {
 				this.conflictReported = true;
-				logger.warn(current.key() + " is held by lease " + Long.toHexString(key.getLease()) + " with value "
+				logger.warn(current.key() + " is held by lease " + hex(key.getLease()) + " with value "
 						+ text(key.getValue()) + ", not by this instance's lease " + current + ": two instances use the"
 						+ " same rpc.etcd.id (" + this.registration.fixedId() + ")? This instance stays unregistered"
 						+ " until that key is gone; give each instance its own id, or 0 to use the lease id");
@@ -334,6 +337,7 @@ final class LeaseKeeper implements AutoCloseable {
 			@Override
 			public void onNext(LeaseKeepAliveResponse response) {
 				LeaseKeeper.this.lastRenewalNanos = System.nanoTime();
+				LeaseKeeper.this.lastAnswerNanos = LeaseKeeper.this.lastRenewalNanos;
 				if (LeaseKeeper.this.outageOpen) {
 					post("lease renewed", () -> attachedTo == LeaseKeeper.this.generation);
 				}
@@ -451,18 +455,19 @@ final class LeaseKeeper implements AutoCloseable {
 			Thread.currentThread().interrupt();
 		}
 		catch (Exception ex) {
-			logger.debug("Revoking lease " + Long.toHexString(leaseId) + " failed: " + describe(ex));
+			logger.debug("Revoking lease " + hex(leaseId) + " failed: " + describe(ex));
 		}
 	}
 
 	private void succeeded() {
 		this.backoff.reset();
+		this.lastAnswerNanos = System.nanoTime();
 		Outage ended = this.outage;
 		if (ended != null) {
 			this.outage = null;
 			this.outageOpen = false;
 			ActiveLease current = this.lease;
-			logger.info("etcd answers again after " + ended.seconds() + "s; " + this.registration.requireKey()
+			logger.info("etcd answers again, after " + ended.seconds() + "s without an answer; " + this.registration.requireKey()
 					+ " is registered as " + ((current != null) ? current.key() + " (lease " + current + ")" : "-"));
 		}
 		this.firstAttempt.complete(null);
@@ -474,7 +479,7 @@ final class LeaseKeeper implements AutoCloseable {
 		Duration delay = this.backoff.next();
 		if (this.outage == null || this.outage.kind() != kind) {
 			EtcdFailure failure = EtcdFailure.of(ex, this.cluster);
-			this.outage = new Outage(kind, (this.outage != null) ? this.outage.sinceNanos() : System.nanoTime());
+			this.outage = new Outage(kind, (this.outage != null) ? this.outage.sinceNanos() : this.lastAnswerNanos);
 			this.outageOpen = true;
 			String message = "Cannot keep " + this.registration.requireKey() + " registered in " + this.cluster + ": "
 					+ failure.description();
@@ -575,6 +580,11 @@ final class LeaseKeeper implements AutoCloseable {
 		return bytes.toString(StandardCharsets.UTF_8);
 	}
 
+	/** A lease id as etcdctl prints it: 16 hex digits. */
+	static String hex(long leaseId) {
+		return String.format("%016x", leaseId);
+	}
+
 	/**
 	 * A granted lease and the keys written on it.
 	 *
@@ -587,7 +597,7 @@ final class LeaseKeeper implements AutoCloseable {
 		/** {@code <hex> (<signed decimal>)}: etcdctl prints the hex, go-zero's key holds the decimal. */
 		@Override
 		public String toString() {
-			return Long.toHexString(this.id) + " (" + this.id + ")";
+			return hex(this.id) + " (" + this.id + ")";
 		}
 
 	}
