@@ -26,7 +26,7 @@ final class EtcdState {
 
 	/** Keys and values under a prefix, in key order. */
 	Map<String, String> entries(String prefix) {
-		List<String> lines = this.etcdctl.getPrefix(prefix);
+		List<String> lines = withoutEtcdctlLogs(this.etcdctl.run("get", prefix, "--prefix"));
 		Map<String, String> entries = new LinkedHashMap<>();
 		for (int i = 0; i + 1 < lines.size(); i += 2) {
 			entries.put(lines.get(i), lines.get(i + 1));
@@ -42,10 +42,14 @@ final class EtcdState {
 
 	/** {@code etcdctl lease list}: the ids etcd prints, in hex. */
 	List<String> leasesHex() {
-		return this.etcdctl.run("lease", "list")
-			.lines()
+		return withoutEtcdctlLogs(this.etcdctl.run("lease", "list")).stream()
 			.filter((line) -> line.matches("[0-9a-f]+"))
 			.toList();
+	}
+
+	/** etcdctl writes its own retry warnings (JSON lines) into the same stream as the answer. */
+	private static List<String> withoutEtcdctlLogs(String output) {
+		return output.lines().filter((line) -> !line.startsWith("{\"level\"") && !line.isEmpty()).toList();
 	}
 
 	/** The granted TTL and the seconds left, or {@code null} if the lease is gone. */
