@@ -57,7 +57,8 @@ public final class EtcdConnectionCheck {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(address.host(), address.port()), timeoutMillis);
 			socket.setSoTimeout(timeoutMillis);
-			return cluster.usesTls() ? handshakeProblem(cluster, socket, address) : tlsServerProblem(socket, address);
+			return cluster.usesTls() ? handshakeProblem(cluster, socket, address)
+					: tlsServerProblem(socket, address, timeoutMillis);
 		}
 		catch (ConnectException ex) {
 			return "connection refused by " + address + " (etcd is not running there, or listens elsewhere)";
@@ -124,8 +125,14 @@ public final class EtcdConnectionCheck {
 		if (lower.contains("subject alternative") || lower.contains("no name matching")) {
 			return "etcd's certificate does not name the address it is reached at [" + message + "]";
 		}
-		if (lower.contains("bad_certificate") || lower.contains("certificate_required")
-				|| lower.contains("unknown_ca") || lower.contains("certificate_unknown")) {
+		if (lower.contains("bad_certificate") || lower.contains("certificate_required") || lower.contains("unknown_ca")
+				|| lower.contains("certificate_unknown") || lower.contains("broken pipe")
+				|| lower.contains("connection reset")) {
+			if (cluster.certFile() == null) {
+				return "etcd closed the connection during the handshake: it probably requires a client certificate"
+						+ " (--client-cert-auth) and none is configured; set rpc.etcd.cert-file and rpc.etcd.cert-key-file"
+						+ " [" + message + "]";
+			}
 			return "etcd refused this application's client certificate (rpc.etcd.cert-file=" + cluster.certFile()
 					+ "): etcd requires one signed by its --trusted-ca-file [" + message + "]";
 		}
@@ -136,23 +143,55 @@ public final class EtcdConnectionCheck {
 		return message;
 	}
 
-	/** A plain connection to a server that speaks TLS gets Go's "HTTP request to an HTTPS server" answer. */
-	private static @Nullable String tlsServerProblem(Socket socket, HostAndPort address) throws IOException {
+	/**
+	 * A plain request to a server that speaks TLS gets no answer: etcd closes the connection at once. A TLS handshake
+	 * (trusting anything, only to see whether the other side speaks TLS) then tells.
+	 */
+	private static @Nullable String tlsServerProblem(Socket socket, HostAndPort address, int timeoutMillis)
+			throws IOException {
 		socket.getOutputStream().write(httpVersionRequest(address));
 		socket.getOutputStream().flush();
-		byte[] answer;
 		try {
-			answer = readSome(socket.getInputStream());
+			if (readSome(socket.getInputStream()).length > 0) {
+				return null;
+			}
 		}
 		catch (SocketTimeoutException ex) {
 			return null;
 		}
-		String text = new String(answer, StandardCharsets.ISO_8859_1);
-		if (text.contains("HTTPS server") || (answer.length > 0 && answer[0] == 0x15)) {
-			return "etcd at " + address + " serves TLS but this application connects without it: set"
-					+ " rpc.etcd.ca-cert-file (and cert-file/cert-key-file if etcd wants client certificates)";
+		catch (IOException ex) {
+			// reset: fall through to the TLS probe
 		}
-		return null;
+		return speaksTls(address, timeoutMillis) ? "etcd at " + address + " serves TLS but this application connects"
+				+ " without it: set rpc.etcd.ca-cert-file (and cert-file/cert-key-file if etcd wants client certificates)"
+				: "etcd at " + address + " closed the connection without answering";
+	}
+
+	private static boolean speaksTls(HostAndPort address, int timeoutMillis) {
+		try (Socket plain = new Socket()) {
+			plain.connect(new InetSocketAddress(address.host(), address.port()), timeoutMillis);
+			plain.setSoTimeout(timeoutMillis);
+			SslContext netty = SslContextBuilder.forClient()
+				.sslProvider(SslProvider.JDK)
+				.trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE)
+				.build();
+			if (!(netty instanceof JdkSslContext jdk)) {
+				return false;
+			}
+			try (SSLSocket tls = (SSLSocket) jdk.context()
+				.getSocketFactory()
+				.createSocket(plain, address.host(), address.port(), false)) {
+				tls.startHandshake();
+				return true;
+			}
+		}
+		catch (javax.net.ssl.SSLHandshakeException ex) {
+			// the server answered in TLS, but refused us (a client certificate, say): it speaks TLS
+			return !String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("unrecognized");
+		}
+		catch (IOException | RuntimeException ex) {
+			return false;
+		}
 	}
 
 	private static byte[] httpVersionRequest(HostAndPort address) {

@@ -16,6 +16,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One shared jetcd {@link Client} per etcd cluster (hosts, account and TLS), as go-zero shares one client per sorted
@@ -62,11 +63,21 @@ public final class EtcdConnections implements AutoCloseable {
 	}
 
 	private static void configureTls(ClientBuilder builder, EtcdCluster cluster) {
+		requireReadable(cluster, "ca-cert-file", cluster.caCertFile());
+		requireReadable(cluster, "cert-file", cluster.certFile());
+		requireReadable(cluster, "cert-key-file", cluster.certKeyFile());
 		try {
 			builder.sslContext((ssl) -> trust(ssl, cluster));
 		}
 		catch (javax.net.ssl.SSLException | IllegalArgumentException ex) {
 			throw new EtcdTlsConfigurationException(cluster, ex);
+		}
+	}
+
+	private static void requireReadable(EtcdCluster cluster, String setting, @Nullable String file) {
+		if (file != null && !new File(file).canRead()) {
+			throw new EtcdTlsConfigurationException(cluster, "rpc.etcd." + setting + " " + file
+					+ (new File(file).exists() ? " cannot be read" : " does not exist"));
 		}
 	}
 
@@ -110,9 +121,16 @@ public final class EtcdConnections implements AutoCloseable {
 	public static final class EtcdTlsConfigurationException extends IllegalStateException {
 
 		EtcdTlsConfigurationException(EtcdCluster cluster, Exception cause) {
-			super("Could not set up TLS for " + cluster + " (ca-cert-file=" + cluster.caCertFile() + ", cert-file="
-					+ cluster.certFile() + ", cert-key-file=" + cluster.certKeyFile()
-					+ "): the files must be PEM, the key PKCS#8: " + cause.getMessage(), cause);
+			super(describe(cluster) + ": the files must be PEM, the key PKCS#8: " + cause.getMessage(), cause);
+		}
+
+		EtcdTlsConfigurationException(EtcdCluster cluster, String problem) {
+			super(describe(cluster) + ": " + problem);
+		}
+
+		private static String describe(EtcdCluster cluster) {
+			return "Could not set up TLS for " + cluster + " (ca-cert-file=" + cluster.caCertFile() + ", cert-file="
+					+ cluster.certFile() + ", cert-key-file=" + cluster.certKeyFile() + ")";
 		}
 
 	}

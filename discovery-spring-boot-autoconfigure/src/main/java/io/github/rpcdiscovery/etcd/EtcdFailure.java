@@ -46,7 +46,8 @@ public record EtcdFailure(Kind kind, String description) {
 	 */
 	public static EtcdFailure of(Throwable failure, EtcdCluster cluster) {
 		Throwable ex = unwrap(failure);
-		if (ex instanceof TimeoutException) {
+		if (ex instanceof TimeoutException || code(ex) == Status.Code.DEADLINE_EXCEEDED) {
+			// jetcd waits for a usable connection, so a refused connection or a failed handshake shows as a timeout
 			String explanation = EtcdConnectionCheck.explainNoAnswer(cluster, CHECK_TIMEOUT);
 			boolean tls = explanation.startsWith("TLS handshake") || explanation.contains("serves TLS");
 			return new EtcdFailure(tls ? Kind.TLS : Kind.UNREACHABLE, explanation);
@@ -81,7 +82,8 @@ public record EtcdFailure(Kind kind, String description) {
 	 */
 	public static Kind quickKind(Throwable failure) {
 		Throwable ex = unwrap(failure);
-		return (ex instanceof TimeoutException) ? Kind.UNREACHABLE : classify(ex).kind();
+		return (ex instanceof TimeoutException || code(ex) == Status.Code.DEADLINE_EXCEEDED) ? Kind.UNREACHABLE
+				: classify(ex).kind();
 	}
 
 	/** Whether etcd said the lease does not exist (expired, revoked, or etcd lost its data). */

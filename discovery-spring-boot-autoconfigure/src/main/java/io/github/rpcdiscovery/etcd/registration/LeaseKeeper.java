@@ -467,8 +467,9 @@ final class LeaseKeeper implements AutoCloseable {
 			this.outage = null;
 			this.outageOpen = false;
 			ActiveLease current = this.lease;
-			logger.info("etcd answers again, after " + ended.seconds() + "s without an answer; " + this.registration.requireKey()
-					+ " is registered as " + ((current != null) ? current.key() + " (lease " + current + ")" : "-"));
+			logger.info("Registration of " + this.registration.requireKey() + " in " + this.cluster + " works again after "
+					+ ended.seconds() + "s of failures; it is registered as "
+					+ ((current != null) ? current.key() + " (lease " + current + ")" : "-"));
 		}
 		this.firstAttempt.complete(null);
 	}

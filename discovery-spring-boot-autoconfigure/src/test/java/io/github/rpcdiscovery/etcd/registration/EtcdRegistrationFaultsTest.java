@@ -158,7 +158,7 @@ class EtcdRegistrationFaultsTest {
 		List<String> lines = output.getOut().lines().toList();
 		assertThat(lines.stream().filter((line) -> line.contains(" WARN ") && line.contains("Cannot keep fault.rpc")))
 			.hasSize(3);
-		assertThat(lines.stream().filter((line) -> line.contains("etcd answers again"))).hasSize(3);
+		assertThat(lines.stream().filter((line) -> line.contains("works again after"))).hasSize(3);
 		assertThat(output.getOut()).doesNotContain("\tat ");
 	}
 
