@@ -15,7 +15,6 @@ import io.github.rpcdiscovery.etcd.EtcdConnections;
 import io.github.rpcdiscovery.target.EtcdCluster;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 
@@ -163,10 +162,6 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 
 	public EtcdCluster cluster() {
 		return this.cluster;
-	}
-
-	@Nullable LeaseKeeper keeper(EtcdRegistration registration) {
-		return this.keepers.get(registration);
 	}
 
 }
