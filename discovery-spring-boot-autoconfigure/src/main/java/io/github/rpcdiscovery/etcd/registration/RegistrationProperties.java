@@ -26,7 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param version The version written into the registration metadata.
  * @param scheme The scheme (http or https) callers should use; written into the registration metadata. Defaults to
  * https when server.ssl.enabled is true, else http.
- * @param metadata Any other metadata entries, written beside the go-zero value under _rpc-meta/&lt;key&gt;/&lt;suffix&gt;
+ * @param metadata Any other metadata entries, written beside the go-zero value under _rpc-meta/{key}/{suffix}
  * (never in the value, which stays the bare host:port go-zero clients read).
  */
 @ConfigurationProperties("rpc.registration")
