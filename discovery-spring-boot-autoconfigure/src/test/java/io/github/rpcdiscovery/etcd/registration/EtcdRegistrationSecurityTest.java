@@ -232,31 +232,25 @@ class EtcdRegistrationSecurityTest {
 
 		@Test
 		void mutualTlsRegistersAndDeregisters() {
-			ConfigurableApplicationContext app = RegistrationTestApp.start(properties(this.etcd.hostAndPort(),
-					tls("ca-cert-file", this.certificates.ca()), tls("cert-file", this.certificates.clientCert()),
-					tls("cert-key-file", this.certificates.clientKey())));
-			try {
-				assertThat(new EtcdState(this.etcdctl).entries("secure.rpc/").values())
-					.containsExactly("127.0.0.3:" + port(app));
-			}
-			finally {
-				app.close();
-			}
-			assertThat(new EtcdState(this.etcdctl).entries("secure.rpc/")).isEmpty();
+			assertRegistersAndDeregisters(tls("ca-cert-file", this.certificates.ca()));
 		}
 
 		@Test
 		void insecureSkipVerifyStillPresentsTheClientCertificate() {
-			ConfigurableApplicationContext app = RegistrationTestApp.start(properties(this.etcd.hostAndPort(),
-					tls("insecure-skip-verify", true), tls("cert-file", this.certificates.clientCert()),
-					tls("cert-key-file", this.certificates.clientKey())));
+			assertRegistersAndDeregisters(tls("insecure-skip-verify", true));
+		}
+
+		private void assertRegistersAndDeregisters(String trust) {
+			EtcdState state = new EtcdState(this.etcdctl);
+			ConfigurableApplicationContext app = RegistrationTestApp.start(properties(this.etcd.hostAndPort(), trust,
+					tls("cert-file", this.certificates.clientCert()), tls("cert-key-file", this.certificates.clientKey())));
 			try {
-				assertThat(new EtcdState(this.etcdctl).entries("secure.rpc/").values())
-					.containsExactly("127.0.0.3:" + port(app));
+				assertThat(state.entries("secure.rpc/").values()).containsExactly("127.0.0.3:" + port(app));
 			}
 			finally {
 				app.close();
 			}
+			assertThat(state.entries("secure.rpc/")).isEmpty();
 		}
 
 		@Test
