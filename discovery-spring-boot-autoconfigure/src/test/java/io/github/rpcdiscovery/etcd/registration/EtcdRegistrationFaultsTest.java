@@ -154,11 +154,17 @@ class EtcdRegistrationFaultsTest {
 		}
 	}
 
+	/**
+	 * At most one WARN per instance (an instance whose check was still waiting when etcd came back never saw a
+	 * failure), each outage closed by one INFO, and no stack traces.
+	 */
 	private void assertOutageLoggedOncePerInstance(CapturedOutput output) {
 		List<String> lines = output.getOut().lines().toList();
-		assertThat(lines.stream().filter((line) -> line.contains(" WARN ") && line.contains("Cannot keep fault.rpc")))
-			.hasSize(3);
-		assertThat(lines.stream().filter((line) -> line.contains("works again after"))).hasSize(3);
+		long warnings = lines.stream()
+			.filter((line) -> line.contains(" WARN ") && line.contains("Cannot keep fault.rpc"))
+			.count();
+		assertThat(warnings).isBetween(1L, (long) ADDRESSES.size());
+		assertThat(lines.stream().filter((line) -> line.contains("works again after"))).hasSize((int) warnings);
 		assertThat(output.getOut()).doesNotContain("\tat ");
 	}
 
