@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -35,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  * <li>register: grant a lease of the TTL, write the key and its metadata on it in one transaction, keep the lease
  * alive, watch the own keys;</li>
- * <li>lease in doubt (keepalive ended or said "not found", no renewal for half the TTL): ask etcd for the lease's time
+ * <li>lease in doubt (keepalive ended, said "not found" or its stream broke, no renewal for half the TTL): ask etcd for
+ * the lease's time
  * to live; if it is gone (it expired while etcd was unreachable, etcd lost its data, etcd revoked it on waking from a
  * pause), revoke it anyway (best effort, so no key of it can outlive it) and register on a new lease; if it lives,
  * put back whatever key is missing and re-attach the keepalive;</li>
@@ -84,6 +86,9 @@ final class LeaseKeeper implements AutoCloseable {
 	private volatile @Nullable ActiveLease published;
 
 	private volatile boolean outageOpen;
+
+	/** A check after a keepalive stream error is queued: jetcd reports one per restart attempt, one check is enough. */
+	private final AtomicBoolean streamCheckQueued = new AtomicBoolean();
 
 	// state below is confined to the loop thread
 
@@ -348,7 +353,15 @@ final class LeaseKeeper implements AutoCloseable {
 				if (EtcdFailure.isLeaseNotFound(error)) {
 					post("etcd no longer knows the lease", () -> keepAliveEnded(attachedTo));
 				}
-				// other errors: jetcd restarts the stream by itself; checkRenewals notices if renewals stop
+				else if (LeaseKeeper.this.streamCheckQueued.compareAndSet(false, true)) {
+					// jetcd restarts the stream by itself, but the next renewal may be a third of the TTL away: check
+					// the lease now, so that an etcd restarted without its data is noticed within about a second
+					post("the keepalive stream was interrupted", () -> {
+						LeaseKeeper.this.streamCheckQueued.set(false);
+						return attachedTo == LeaseKeeper.this.generation && LeaseKeeper.this.retry == null
+								&& LeaseKeeper.this.outage == null;
+					});
+				}
 			}
 
 			@Override
