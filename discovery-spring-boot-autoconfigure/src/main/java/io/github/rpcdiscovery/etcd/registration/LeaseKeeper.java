@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  * pause), revoke it anyway (best effort, so no key of it can outlive it) and register on a new lease; if it lives,
  * put back whatever key is missing and re-attach the keepalive;</li>
  * <li>own key deleted while the lease lives: put it back on the same lease;</li>
- * <li>etcd unreachable: retry with jittered back-off (0.5 s to 5 s), one WARN when it starts, one INFO when it ends;</li>
+ * <li>etcd unreachable: retry with jittered back-off (0.5 s to 5 s, at most half the TTL), one WARN when it starts,
+ * one INFO when it ends;</li>
  * <li>out of service or closed: revoke the lease, which removes both keys at once.</li>
  * </ul>
  * Everything that changes state runs on this keeper's own thread; jetcd callbacks only hand work to it. Renewals are
@@ -70,7 +71,7 @@ final class LeaseKeeper implements AutoCloseable {
 
 	private final ScheduledExecutorService loop;
 
-	private final Backoff backoff = new Backoff();
+	private final Backoff backoff;
 
 	private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
@@ -120,6 +121,7 @@ final class LeaseKeeper implements AutoCloseable {
 		this.value = registration.value();
 		this.metadataValue = registration.metadataValue();
 		this.ttlSeconds = Math.max(1, registration.ttl().toSeconds());
+		this.backoff = new Backoff(registration.ttl());
 		this.loop = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "etcd-registration-" + registration.requireKey());
 			thread.setDaemon(true);
@@ -498,7 +500,7 @@ final class LeaseKeeper implements AutoCloseable {
 			String message = "Cannot keep " + this.registration.requireKey() + " registered in " + this.cluster + ": "
 					+ failure.description();
 			logger.warn(message + ". Fix: " + failure.fix(this.cluster) + ". Retrying with back-off (up to "
-					+ Backoff.MAX.toSeconds() + "s)" + ((this.lease != null) ? "; the key expires " + this.ttlSeconds
+					+ this.backoff.cap().toMillis() + "ms)" + ((this.lease != null) ? "; the key expires " + this.ttlSeconds
 							+ "s after the last renewal and is written again as soon as etcd answers" : ""));
 			if (!this.firstAttempt.isDone()) {
 				this.firstAttempt.completeExceptionally(new EtcdRegistrationException(message, failure,

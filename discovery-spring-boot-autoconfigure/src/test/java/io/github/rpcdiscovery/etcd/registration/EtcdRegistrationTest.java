@@ -86,17 +86,24 @@ class EtcdRegistrationTest {
 
 	@Test
 	void backOffGrowsWithJitterToItsCapAndResets() {
-		Backoff backoff = new Backoff();
-		long previousStep = 0;
+		Backoff backoff = new Backoff(Duration.ofSeconds(30));
+		assertThat(backoff.cap()).isEqualTo(Backoff.MAX);
 		for (int i = 0; i < 10; i++) {
-			long delay = backoff.next().toMillis();
 			long step = Math.min(Backoff.MAX.toMillis(), Backoff.INITIAL.toMillis() << i);
-			assertThat(delay).as("attempt %d", i).isBetween(step / 2, step);
-			assertThat(step).isGreaterThanOrEqualTo(previousStep);
-			previousStep = step;
+			assertThat(backoff.next().toMillis()).as("attempt %d", i).isBetween(step / 2, step);
 		}
 		backoff.reset();
 		assertThat(backoff.next().toMillis()).isBetween(250L, 500L);
+	}
+
+	@Test
+	void backOffNeverWaitsHalfATtlOrMore() {
+		Backoff backoff = new Backoff(Duration.ofSeconds(3));
+		assertThat(backoff.cap()).hasMillis(1500);
+		for (int i = 0; i < 10; i++) {
+			assertThat(backoff.next().toMillis()).isLessThanOrEqualTo(1500);
+		}
+		assertThat(new Backoff(Duration.ofSeconds(10)).cap()).hasMillis(5000);
 	}
 
 }
