@@ -81,12 +81,10 @@ final class LeaseKeeper implements AutoCloseable {
 
 	private volatile long lastRenewalNanos;
 
-	/** When etcd last answered (a renewal or a successful check): where an outage is counted from. */
-	private volatile long lastAnswerNanos = System.nanoTime();
 
 	private volatile @Nullable ActiveLease published;
 
-	private volatile boolean outageOpen;
+	private final OutageLog outages;
 
 	/** A check after a keepalive stream error is queued: jetcd reports one per restart attempt, one check is enough. */
 	private final AtomicBoolean streamCheckQueued = new AtomicBoolean();
@@ -108,8 +106,6 @@ final class LeaseKeeper implements AutoCloseable {
 
 	private @Nullable ScheduledFuture<?> retry;
 
-	private @Nullable Outage outage;
-
 	private long lastCheckNanos;
 
 	private boolean conflictReported;
@@ -122,6 +118,7 @@ final class LeaseKeeper implements AutoCloseable {
 		this.metadataValue = registration.metadataValue();
 		this.ttlSeconds = Math.max(1, registration.ttl().toSeconds());
 		this.backoff = new Backoff(registration.ttl());
+		this.outages = new OutageLog(registration.requireKey(), cluster);
 		this.loop = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "etcd-registration-" + registration.requireKey());
 			thread.setDaemon(true);
@@ -344,8 +341,8 @@ final class LeaseKeeper implements AutoCloseable {
 			@Override
 			public void onNext(LeaseKeepAliveResponse response) {
 				LeaseKeeper.this.lastRenewalNanos = System.nanoTime();
-				LeaseKeeper.this.lastAnswerNanos = LeaseKeeper.this.lastRenewalNanos;
-				if (LeaseKeeper.this.outageOpen) {
+				LeaseKeeper.this.outages.answered();
+				if (LeaseKeeper.this.outages.isOpen()) {
 					post("lease renewed", () -> attachedTo == LeaseKeeper.this.generation);
 				}
 			}
@@ -361,7 +358,7 @@ final class LeaseKeeper implements AutoCloseable {
 					post("the keepalive stream was interrupted", () -> {
 						LeaseKeeper.this.streamCheckQueued.set(false);
 						return attachedTo == LeaseKeeper.this.generation && LeaseKeeper.this.retry == null
-								&& LeaseKeeper.this.outage == null;
+								&& !LeaseKeeper.this.outages.isOpen();
 					});
 				}
 			}
@@ -476,36 +473,19 @@ final class LeaseKeeper implements AutoCloseable {
 
 	private void succeeded() {
 		this.backoff.reset();
-		this.lastAnswerNanos = System.nanoTime();
-		Outage ended = this.outage;
-		if (ended != null) {
-			this.outage = null;
-			this.outageOpen = false;
-			ActiveLease current = this.lease;
-			logger.info("Registration of " + this.registration.requireKey() + " in " + this.cluster + " works again after "
-					+ ended.seconds() + "s of failures; it is registered as "
-					+ ((current != null) ? current.key() + " (lease " + current + ")" : "-"));
-		}
+		ActiveLease current = this.lease;
+		this.outages.ended((current != null) ? current.key() + " (lease " + current + ")" : "nothing (out of service)");
 		this.firstAttempt.complete(null);
 	}
 
 	private void failed(Exception ex) {
-		// one WARN per outage, and one more only if the sort of failure changes (e.g. from unreachable to refused)
-		EtcdFailure.Kind kind = EtcdFailure.quickKind(ex);
 		Duration delay = this.backoff.next();
-		if (this.outage == null || this.outage.kind() != kind) {
-			EtcdFailure failure = EtcdFailure.of(ex, this.cluster);
-			this.outage = new Outage(kind, (this.outage != null) ? this.outage.sinceNanos() : this.lastAnswerNanos);
-			this.outageOpen = true;
-			String message = "Cannot keep " + this.registration.requireKey() + " registered in " + this.cluster + ": "
-					+ failure.description();
-			logger.warn(message + ". Fix: " + failure.fix(this.cluster) + ". Retrying with back-off (up to "
-					+ this.backoff.cap().toMillis() + "ms)" + ((this.lease != null) ? "; the key expires " + this.ttlSeconds
-							+ "s after the last renewal and is written again as soon as etcd answers" : ""));
-			if (!this.firstAttempt.isDone()) {
-				this.firstAttempt.completeExceptionally(new EtcdRegistrationException(message, failure,
-						failure.fix(this.cluster)));
-			}
+		EtcdFailure logged = this.outages.failed(ex, "Retrying with back-off (up to " + this.backoff.cap().toMillis()
+				+ "ms)" + ((this.lease != null) ? "; the key expires " + this.ttlSeconds + "s after the last renewal and"
+						+ " is written again as soon as etcd answers" : ""));
+		if (logged != null && !this.firstAttempt.isDone()) {
+			this.firstAttempt.completeExceptionally(new EtcdRegistrationException(this.outages.describe(logged), logged,
+					logged.fix(this.cluster)));
 		}
 		this.retry = this.loop.schedule(() -> {
 			this.retry = null;
@@ -614,14 +594,6 @@ final class LeaseKeeper implements AutoCloseable {
 		@Override
 		public String toString() {
 			return hex(this.id) + " (" + this.id + ")";
-		}
-
-	}
-
-	private record Outage(EtcdFailure.Kind kind, long sinceNanos) {
-
-		String seconds() {
-			return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - this.sinceNanos) / 1e9);
 		}
 
 	}
