@@ -99,6 +99,33 @@ public final class EtcdConnections implements AutoCloseable {
 		return ssl;
 	}
 
+	/**
+	 * Makes a client's connection try to reconnect now instead of when gRPC's reconnect back-off says (which grows to
+	 * two minutes during a long outage, so a client may stay disconnected that long after etcd is back: jetcd issue
+	 * #1616). jetcd does not expose its channel, so this reaches it by reflection and does nothing (returns
+	 * {@code false}) if jetcd's internals differ. Cheap when connected; call it at most once per retry.
+	 */
+	public static boolean reconnectNow(Client client) {
+		try {
+			Object manager = field(client, "connectionManager");
+			Object channel = (manager != null) ? field(manager, "managedChannel") : null;
+			if (channel instanceof io.grpc.ManagedChannel managed) {
+				managed.resetConnectBackoff();
+				return true;
+			}
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			logger.debug("Cannot reset the reconnect back-off of the etcd client: " + ex);
+		}
+		return false;
+	}
+
+	private static @Nullable Object field(Object target, String name) throws ReflectiveOperationException {
+		java.lang.reflect.Field field = target.getClass().getDeclaredField(name);
+		field.setAccessible(true);
+		return field.get(target);
+	}
+
 	private static ByteSequence bytes(String text) {
 		return ByteSequence.from(text, StandardCharsets.UTF_8);
 	}

@@ -23,6 +23,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
+import io.github.rpcdiscovery.etcd.EtcdConnections;
 import io.github.rpcdiscovery.etcd.EtcdFailure;
 import io.github.rpcdiscovery.target.EtcdCluster;
 import io.grpc.stub.StreamObserver;
@@ -489,6 +490,8 @@ final class LeaseKeeper implements AutoCloseable {
 		}
 		this.retry = this.loop.schedule(() -> {
 			this.retry = null;
+			// the channel may sit in gRPC's reconnect back-off for much longer than ours: let it try now
+			EtcdConnections.reconnectNow(this.client);
 			reconcile("retry");
 		}, delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
