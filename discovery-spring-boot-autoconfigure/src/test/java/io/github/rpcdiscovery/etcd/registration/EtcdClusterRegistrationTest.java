@@ -1,7 +1,6 @@
 package io.github.rpcdiscovery.etcd.registration;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import io.github.rpcdiscovery.etcd.EtcdConnections;

@@ -1,6 +1,5 @@
 package io.github.rpcdiscovery.etcd.registration;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
