@@ -12,9 +12,11 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.github.rpcdiscovery.target.EtcdCluster;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One shared jetcd {@link Client} per etcd cluster (hosts, account and TLS), as go-zero shares one client per sorted
@@ -61,22 +63,67 @@ public final class EtcdConnections implements AutoCloseable {
 	}
 
 	private static void configureTls(ClientBuilder builder, EtcdCluster cluster) {
+		requireReadable(cluster, "ca-cert-file", cluster.caCertFile());
+		requireReadable(cluster, "cert-file", cluster.certFile());
+		requireReadable(cluster, "cert-key-file", cluster.certKeyFile());
 		try {
-			builder.sslContext((ssl) -> {
-				if (cluster.insecureSkipVerify()) {
-					ssl.trustManager(InsecureTrustManagerFactory.INSTANCE);
-				}
-				else if (cluster.caCertFile() != null) {
-					ssl.trustManager(new File(cluster.caCertFile()));
-				}
-				if (cluster.certFile() != null && cluster.certKeyFile() != null) {
-					ssl.keyManager(new File(cluster.certFile()), new File(cluster.certKeyFile()));
-				}
-			});
+			builder.sslContext((ssl) -> trust(ssl, cluster));
 		}
 		catch (javax.net.ssl.SSLException | IllegalArgumentException ex) {
 			throw new EtcdTlsConfigurationException(cluster, ex);
 		}
+	}
+
+	private static void requireReadable(EtcdCluster cluster, String setting, @Nullable String file) {
+		if (file != null && !new File(file).canRead()) {
+			throw new EtcdTlsConfigurationException(cluster, "rpc.etcd." + setting + " " + file
+					+ (new File(file).exists() ? " cannot be read" : " does not exist"));
+		}
+	}
+
+	/**
+	 * Applies a cluster's TLS settings to a client SSL context: what it trusts (the CA file, or anything with
+	 * insecure-skip-verify, else the JDK's trust store) and the client certificate for mutual TLS. Shared by the jetcd
+	 * client and {@link EtcdConnectionCheck}, so both see etcd the same way.
+	 */
+	static SslContextBuilder trust(SslContextBuilder ssl, EtcdCluster cluster) {
+		if (cluster.insecureSkipVerify()) {
+			ssl.trustManager(InsecureTrustManagerFactory.INSTANCE);
+		}
+		else if (cluster.caCertFile() != null) {
+			ssl.trustManager(new File(cluster.caCertFile()));
+		}
+		if (cluster.certFile() != null && cluster.certKeyFile() != null) {
+			ssl.keyManager(new File(cluster.certFile()), new File(cluster.certKeyFile()));
+		}
+		return ssl;
+	}
+
+	/**
+	 * Makes a client's connection try to reconnect now instead of when gRPC's reconnect back-off says (which grows to
+	 * two minutes during a long outage, so a client may stay disconnected that long after etcd is back: jetcd issue
+	 * #1616). jetcd does not expose its channel, so this reaches it by reflection and does nothing (returns
+	 * {@code false}) if jetcd's internals differ. Cheap when connected; call it at most once per retry.
+	 */
+	public static boolean reconnectNow(Client client) {
+		try {
+			Object manager = field(client, "connectionManager");
+			Object channel = (manager != null) ? field(manager, "managedChannel") : null;
+			if (channel instanceof io.grpc.ManagedChannel managed) {
+				managed.resetConnectBackoff();
+				return true;
+			}
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			logger.debug("Cannot reset the reconnect back-off of the etcd client: " + ex);
+		}
+		return false;
+	}
+
+	private static @Nullable Object field(Object target, String name) throws ReflectiveOperationException {
+		java.lang.reflect.Field field = target.getClass().getDeclaredField(name);
+		field.setAccessible(true);
+		return field.get(target);
 	}
 
 	private static ByteSequence bytes(String text) {
@@ -101,9 +148,16 @@ public final class EtcdConnections implements AutoCloseable {
 	public static final class EtcdTlsConfigurationException extends IllegalStateException {
 
 		EtcdTlsConfigurationException(EtcdCluster cluster, Exception cause) {
-			super("Could not set up TLS for " + cluster + " (ca-cert-file=" + cluster.caCertFile() + ", cert-file="
-					+ cluster.certFile() + ", cert-key-file=" + cluster.certKeyFile()
-					+ "): the files must be PEM, the key PKCS#8: " + cause.getMessage(), cause);
+			super(describe(cluster) + ": the files must be PEM, the key PKCS#8: " + cause.getMessage(), cause);
+		}
+
+		EtcdTlsConfigurationException(EtcdCluster cluster, String problem) {
+			super(describe(cluster) + ": " + problem);
+		}
+
+		private static String describe(EtcdCluster cluster) {
+			return "Could not set up TLS for " + cluster + " (ca-cert-file=" + cluster.caCertFile() + ", cert-file="
+					+ cluster.certFile() + ", cert-key-file=" + cluster.certKeyFile() + ")";
 		}
 
 	}

@@ -1,0 +1,158 @@
+package io.github.rpcdiscovery.etcd.registration;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.rpcdiscovery.config.InvalidRpcPropertyException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.cloud.client.discovery.event.InstancePreRegisteredEvent;
+import org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent;
+import org.springframework.cloud.client.serviceregistry.AutoServiceRegistration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.SmartApplicationListener;
+import org.springframework.core.Ordered;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Registers this application in etcd when it is ready to serve, and deregisters it when it starts to shut down.
+ * <ul>
+ * <li>Register on {@link ApplicationReadyEvent}: the web server listens and every runner has run. go-zero registers
+ * before its server listens (its issue #1427), and Spring Cloud's own auto-registration on
+ * {@code WebServerInitializedEvent}; both can send callers to an application that is not ready.</li>
+ * <li>Deregister on {@link ContextClosedEvent}, by revoking the lease: Spring publishes it before it stops lifecycle
+ * beans, among them the web server's graceful shutdown, so the key is gone while the server still accepts calls.</li>
+ * </ul>
+ * The address is worked out at that moment by the {@link RegistrationAddressResolver}, with the web server's port; an
+ * application without a web server registers only if {@code rpc.listen-on} has a port.
+ */
+public final class EtcdAutoRegistration
+		implements AutoServiceRegistration, SmartApplicationListener, ApplicationContextAware, Ordered {
+
+	private static final Log logger = LogFactory.getLog(EtcdAutoRegistration.class);
+
+	private static final boolean WEB_SERVER_PRESENT = ClassUtils.isPresent(
+			"org.springframework.boot.web.server.context.WebServerApplicationContext",
+			EtcdAutoRegistration.class.getClassLoader());
+
+	private final EtcdServiceRegistry registry;
+
+	private final EtcdRegistration registration;
+
+	private final RegistrationAddressResolver addresses;
+
+	private final AtomicBoolean registered = new AtomicBoolean();
+
+	private @Nullable ApplicationContext context;
+
+	public EtcdAutoRegistration(EtcdServiceRegistry registry, EtcdRegistration registration,
+			RegistrationAddressResolver addresses) {
+		this.registry = registry;
+		this.registration = registration;
+		this.addresses = addresses;
+	}
+
+	@Override
+	public void setApplicationContext(ApplicationContext context) {
+		this.context = context;
+	}
+
+	@Override
+	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
+		return ApplicationReadyEvent.class.isAssignableFrom(eventType)
+				|| ContextClosedEvent.class.isAssignableFrom(eventType);
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationEvent event) {
+		if (event instanceof ApplicationReadyEvent ready && ready.getApplicationContext() == this.context) {
+			register();
+		}
+		else if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == this.context) {
+			// child contexts (load-balancer clients, for one) publish their closing to this context too: ignore them
+			deregister();
+		}
+	}
+
+	/** Early among the listeners, so the key is gone before anything else reacts to the shutdown. */
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE + 100;
+	}
+
+	@Override
+	public boolean supportsAsyncExecution() {
+		return false;
+	}
+
+	/** Works out the address and registers, once. */
+	public void register() {
+		if (this.registered.get()) {
+			return;
+		}
+		RegistrationAddressResolver.Resolved address = this.addresses.resolve(webServerPort());
+		if (address == null) {
+			logger.info("Not registering in etcd: this application has no web server, and rpc.listen-on gives no port"
+					+ " (set rpc.listen-on: <host>:<port> to register a non-web application)");
+			return;
+		}
+		if (this.registration.key() == null) {
+			throw new InvalidRpcPropertyException("rpc.etcd.key", "", "rpc.etcd.hosts is set, so this application"
+					+ " registers itself in etcd, but neither rpc.etcd.key nor spring.application.name names the key",
+					"set spring.application.name (or rpc.etcd.key), or rpc.registration.enabled=false for an"
+							+ " application that only calls others");
+		}
+		this.registration.bindAddress(address.address());
+		logger.debug("Registering " + address.address() + " (from " + address.origin() + ")");
+		publish(new InstancePreRegisteredEvent(this, this.registration));
+		this.registry.register(this.registration);
+		this.registered.set(true);
+		publish(new InstanceRegisteredEvent<>(this, this.registration));
+	}
+
+	/** Revokes the lease, once. */
+	public void deregister() {
+		if (this.registered.compareAndSet(true, false)) {
+			this.registry.deregister(this.registration);
+		}
+	}
+
+	public boolean isRegistered() {
+		return this.registered.get();
+	}
+
+	public EtcdRegistration registration() {
+		return this.registration;
+	}
+
+	private @Nullable Integer webServerPort() {
+		return WEB_SERVER_PRESENT ? WebServerPort.of(this.context) : null;
+	}
+
+	private void publish(ApplicationEvent event) {
+		if (this.context != null) {
+			this.context.publishEvent(event);
+		}
+	}
+
+	/** Kept apart so that applications without spring-boot-web-server never load its classes. */
+	private static final class WebServerPort {
+
+		static @Nullable Integer of(@Nullable ApplicationContext context) {
+			if (!(context instanceof WebServerApplicationContext web)) {
+				return null;
+			}
+			WebServer server = web.getWebServer();
+			return (server != null && server.getPort() > 0) ? server.getPort() : null;
+		}
+
+	}
+
+}

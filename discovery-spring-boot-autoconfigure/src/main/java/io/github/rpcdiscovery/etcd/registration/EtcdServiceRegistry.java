@@ -1,0 +1,167 @@
+package io.github.rpcdiscovery.etcd.registration;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.etcd.jetcd.Client;
+import io.github.rpcdiscovery.etcd.EtcdConnections;
+import io.github.rpcdiscovery.target.EtcdCluster;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
+
+/**
+ * Spring Cloud's {@link ServiceRegistry} on etcd, in go-zero's wire format. Each registered {@link EtcdRegistration}
+ * gets its own lease, kept alive and healed by a {@link LeaseKeeper}; deregistering revokes the lease.
+ * <p>
+ * Status values: {@code UP} (registered) and {@code OUT_OF_SERVICE} (the lease is revoked, so the key and its metadata
+ * are gone, but the application keeps running; {@code UP} registers it again, on a new lease). {@code getStatus}
+ * answers {@value #UNREGISTERED} for a registration this registry does not hold. The actuator
+ * {@code serviceregistry} endpoint reads and sets them.
+ */
+public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
+
+	private static final Log logger = LogFactory.getLog(EtcdServiceRegistry.class);
+
+	/** Registered and kept alive. */
+	public static final String UP = "UP";
+
+	/** Taken out on purpose: no key in etcd, the application still runs. */
+	public static final String OUT_OF_SERVICE = "OUT_OF_SERVICE";
+
+	/** Not registered in this registry (never, or deregistered). */
+	public static final String UNREGISTERED = "UNREGISTERED";
+
+	/** Bound on the first attempt: a grant and a write of 3 s each, and the connection check that names a failure. */
+	private static final Duration FIRST_ATTEMPT_TIMEOUT = Duration.ofSeconds(15);
+
+	private final EtcdConnections connections;
+
+	private final EtcdCluster cluster;
+
+	private final boolean failFast;
+
+	private final Map<EtcdRegistration, LeaseKeeper> keepers = new ConcurrentHashMap<>();
+
+	/**
+	 * @param connections the shared etcd clients
+	 * @param cluster the cluster to register in ({@code rpc.etcd})
+	 * @param failFast whether {@link #register} throws when the first attempt fails, instead of retrying in the
+	 * background
+	 */
+	public EtcdServiceRegistry(EtcdConnections connections, EtcdCluster cluster, boolean failFast) {
+		this.connections = connections;
+		this.cluster = cluster;
+		this.failFast = failFast;
+	}
+
+	/**
+	 * Registers and returns once the first attempt is done. If it failed, the failure was logged (one WARN naming the
+	 * cause) and the registration is retried in the background, unless fail-fast is on: then it throws.
+	 * Registering the same registration again does nothing.
+	 * @throws EtcdRegistrationException with fail-fast, if the first attempt failed
+	 * @throws IllegalStateException if the registration has no key or no address
+	 */
+	@Override
+	public void register(EtcdRegistration registration) {
+		if (registration.key() == null || registration.address() == null) {
+			throw new IllegalStateException("cannot register " + registration + ": it needs a key and an address");
+		}
+		LeaseKeeper created = null;
+		synchronized (this.keepers) {
+			if (this.keepers.containsKey(registration)) {
+				return;
+			}
+			Client client = this.connections.client(this.cluster);
+			created = new LeaseKeeper(client, this.cluster, registration);
+			this.keepers.put(registration, created);
+		}
+		try {
+			created.start().get(FIRST_ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			if (this.failFast && ex.getCause() instanceof EtcdRegistrationException failure) {
+				deregister(registration);
+				throw failure;
+			}
+		}
+		catch (TimeoutException ex) {
+			logger.debug("The first registration of " + registration + " is still running; it goes on in the background");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** Revokes the registration's lease (its keys disappear at once) and stops keeping it. */
+	@Override
+	public void deregister(EtcdRegistration registration) {
+		LeaseKeeper keeper = this.keepers.remove(registration);
+		if (keeper != null) {
+			keeper.close();
+		}
+	}
+
+	/** Deregisters everything. */
+	@Override
+	public void close() {
+		List.copyOf(this.keepers.keySet()).forEach(this::deregister);
+	}
+
+	/**
+	 * {@code UP} or {@code OUT_OF_SERVICE} (case-insensitive).
+	 * @throws IllegalArgumentException for any other status
+	 * @throws IllegalStateException if the registration is not registered here
+	 */
+	@Override
+	public void setStatus(EtcdRegistration registration, String status) {
+		String wanted = (status != null) ? status.strip().toUpperCase(Locale.ROOT) : "";
+		if (!wanted.equals(UP) && !wanted.equals(OUT_OF_SERVICE)) {
+			throw new IllegalArgumentException("unknown status '" + status + "': use " + UP + " or " + OUT_OF_SERVICE);
+		}
+		LeaseKeeper keeper = this.keepers.get(registration);
+		if (keeper == null) {
+			throw new IllegalStateException(registration + " is not registered");
+		}
+		keeper.setUp(wanted.equals(UP));
+	}
+
+	/** {@code UP}, {@code OUT_OF_SERVICE}, or {@value #UNREGISTERED}. */
+	@Override
+	@SuppressWarnings("unchecked")
+	public String getStatus(EtcdRegistration registration) {
+		LeaseKeeper keeper = this.keepers.get(registration);
+		if (keeper == null) {
+			return UNREGISTERED;
+		}
+		return keeper.isUp() ? UP : OUT_OF_SERVICE;
+	}
+
+	/** The key the registration is written under right now; empty while it is not in etcd. */
+	public Optional<String> currentKey(EtcdRegistration registration) {
+		return currentLease(registration).map(LeaseKeeper.ActiveLease::key);
+	}
+
+	/** The lease the registration is written on right now; empty while it is not in etcd. */
+	public Optional<Long> currentLeaseId(EtcdRegistration registration) {
+		return currentLease(registration).map(LeaseKeeper.ActiveLease::id);
+	}
+
+	private Optional<LeaseKeeper.ActiveLease> currentLease(EtcdRegistration registration) {
+		LeaseKeeper keeper = this.keepers.get(registration);
+		return Optional.ofNullable((keeper != null) ? keeper.currentLease() : null);
+	}
+
+	public EtcdCluster cluster() {
+		return this.cluster;
+	}
+
+}
