@@ -82,6 +82,8 @@ final class ClusterLoads {
 	private void probe() {
 		this.probeScheduled = false;
 		if (this.unreachable && this.inFlight == 0 && !this.waiting.isEmpty()) {
+			// the channel may sit in gRPC's reconnect back-off far longer than ours (jetcd #1616): let it try now
+			EtcdConnections.reconnectNow(this.cluster.client());
 			startBatch();
 		}
 		else {

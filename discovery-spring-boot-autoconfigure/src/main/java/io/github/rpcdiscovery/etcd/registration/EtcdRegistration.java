@@ -1,14 +1,13 @@
 package io.github.rpcdiscovery.etcd.registration;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.rpcdiscovery.etcd.InstanceMetadataCodec;
 import io.github.rpcdiscovery.target.HostAndPort;
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +26,6 @@ import org.springframework.cloud.client.serviceregistry.Registration;
 public final class EtcdRegistration implements Registration {
 
 	/** Where metadata lives: outside every {@code <key>/} prefix, so go-zero readers never see it. */
-	static final String METADATA_ROOT = "_rpc-meta/";
 
 	private final @Nullable String key;
 
@@ -91,8 +89,7 @@ public final class EtcdRegistration implements Registration {
 
 	/** The metadata key for a lease: {@code _rpc-meta/<key>/<suffix>}. */
 	String metadataKeyFor(long leaseId) {
-		// TODO switch to io.github.rpcdiscovery.etcd.InstanceMetadataCodec.metadataKey once it is merged
-		return METADATA_ROOT + requireKey() + "/" + suffix(leaseId);
+		return InstanceMetadataCodec.metadataKey(requireKey(), suffix(leaseId));
 	}
 
 	/** The value go-zero clients read: the bare {@code host:port}, IPv6 bracketed. */
@@ -105,17 +102,7 @@ public final class EtcdRegistration implements Registration {
 	 * e.g. {@code address=127.0.0.1%3A8080&scheme=http&zone=z1}.
 	 */
 	String metadataValue() {
-		// TODO switch to io.github.rpcdiscovery.etcd.InstanceMetadataCodec.encode once it is merged
-		StringBuilder form = new StringBuilder(RegistrationProperties.ADDRESS).append('=').append(formEncode(value()));
-		this.metadata.forEach((name, value) -> form.append('&')
-			.append(formEncode(name))
-			.append('=')
-			.append(formEncode(value)));
-		return form.toString();
-	}
-
-	private static String formEncode(String text) {
-		return URLEncoder.encode(text, StandardCharsets.UTF_8);
+		return InstanceMetadataCodec.encode(value(), this.metadata);
 	}
 
 	private String suffix(long leaseId) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.rpcdiscovery.config.InvalidRpcPropertyException;
+import io.github.rpcdiscovery.etcd.InstanceMetadataCodec;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -35,7 +36,7 @@ public record RegistrationProperties(@DefaultValue("true") boolean enabled, @Def
 		@DefaultValue Map<String, String> metadata) {
 
 	/** The metadata field that names the instance; reserved. */
-	static final String ADDRESS = "address";
+	static final String ADDRESS = InstanceMetadataCodec.ADDRESS;
 
 	public RegistrationProperties {
 		metadata = (metadata != null) ? Map.copyOf(metadata) : Map.of();
