@@ -1,8 +1,10 @@
 package io.github.rpcdiscovery.etcd.registration;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.rpcdiscovery.config.InvalidRpcPropertyException;
+import io.github.rpcdiscovery.shutdown.InstanceWithdrawnEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +52,10 @@ public final class EtcdAutoRegistration
 
 	private final AtomicBoolean registered = new AtomicBoolean();
 
+	private final Object lifecycle = new Object();
+
+	private boolean closing;
+
 	private @Nullable ApplicationContext context;
 
 	public EtcdAutoRegistration(EtcdServiceRegistry registry, EtcdRegistration registration,
@@ -77,6 +83,9 @@ public final class EtcdAutoRegistration
 		}
 		else if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == this.context) {
 			// child contexts (load-balancer clients, for one) publish their closing to this context too: ignore them
+			synchronized (this.lifecycle) {
+				this.closing = true;
+			}
 			deregister();
 		}
 	}
@@ -92,35 +101,53 @@ public final class EtcdAutoRegistration
 		return false;
 	}
 
-	/** Works out the address and registers, once. */
+	/**
+	 * Works out the address and registers, once. The registration is claimed and handed to the registry under the
+	 * same lock that {@link #deregister()} takes, so a shutdown that races the first attempt still revokes (and
+	 * drains) what it writes; and nothing registers once the context is closing.
+	 */
 	public void register() {
+		CompletableFuture<Void> firstAttempt;
+		synchronized (this.lifecycle) {
+			if (this.registered.get() || this.closing) {
+				return;
+			}
+			RegistrationAddressResolver.Resolved address = this.addresses.resolve(webServerPort());
+			if (address == null) {
+				logger.info("Not registering in etcd: this application has no web server, and rpc.listen-on gives no"
+						+ " port (set rpc.listen-on: <host>:<port> to register a non-web application)");
+				return;
+			}
+			if (this.registration.key() == null) {
+				throw new InvalidRpcPropertyException("rpc.etcd.key", "", "rpc.etcd.hosts is set, so this application"
+						+ " registers itself in etcd, but neither rpc.etcd.key nor spring.application.name names the key",
+						"set spring.application.name (or rpc.etcd.key), or rpc.registration.enabled=false for an"
+								+ " application that only calls others");
+			}
+			this.registration.bindAddress(address.address());
+			logger.debug("Registering " + address.address() + " (from " + address.origin() + ")");
+			publish(new InstancePreRegisteredEvent(this, this.registration));
+			firstAttempt = this.registry.startRegistration(this.registration);
+			this.registered.set(true);
+		}
+		this.registry.awaitFirstAttempt(this.registration, firstAttempt);
 		if (this.registered.get()) {
-			return;
+			publish(new InstanceRegisteredEvent<>(this, this.registration));
 		}
-		RegistrationAddressResolver.Resolved address = this.addresses.resolve(webServerPort());
-		if (address == null) {
-			logger.info("Not registering in etcd: this application has no web server, and rpc.listen-on gives no port"
-					+ " (set rpc.listen-on: <host>:<port> to register a non-web application)");
-			return;
-		}
-		if (this.registration.key() == null) {
-			throw new InvalidRpcPropertyException("rpc.etcd.key", "", "rpc.etcd.hosts is set, so this application"
-					+ " registers itself in etcd, but neither rpc.etcd.key nor spring.application.name names the key",
-					"set spring.application.name (or rpc.etcd.key), or rpc.registration.enabled=false for an"
-							+ " application that only calls others");
-		}
-		this.registration.bindAddress(address.address());
-		logger.debug("Registering " + address.address() + " (from " + address.origin() + ")");
-		publish(new InstancePreRegisteredEvent(this, this.registration));
-		this.registry.register(this.registration);
-		this.registered.set(true);
-		publish(new InstanceRegisteredEvent<>(this, this.registration));
 	}
 
-	/** Revokes the lease, once. */
+	/**
+	 * Revokes the lease, once. When the keys really left etcd, says so with an {@link InstanceWithdrawnEvent}: the
+	 * drain before the web server's shutdown is measured from it.
+	 */
 	public void deregister() {
-		if (this.registered.compareAndSet(true, false)) {
-			this.registry.deregister(this.registration);
+		synchronized (this.lifecycle) {
+			if (!this.registered.compareAndSet(true, false)) {
+				return;
+			}
+		}
+		if (this.registry.withdraw(this.registration)) {
+			publish(new InstanceWithdrawnEvent(this, this.registration.key() + " -> " + this.registration.value()));
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -72,20 +73,38 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 	 */
 	@Override
 	public void register(EtcdRegistration registration) {
+		awaitFirstAttempt(registration, startRegistration(registration));
+	}
+
+	/**
+	 * Starts registering without waiting: once this returns, the registration is held here, so a concurrent
+	 * {@link #withdraw} revokes whatever the first attempt writes.
+	 * @return the first attempt
+	 * @throws IllegalStateException if the registration has no key or no address
+	 */
+	public CompletableFuture<Void> startRegistration(EtcdRegistration registration) {
 		if (registration.key() == null || registration.address() == null) {
 			throw new IllegalStateException("cannot register " + registration + ": it needs a key and an address");
 		}
-		LeaseKeeper created = null;
 		synchronized (this.keepers) {
 			if (this.keepers.containsKey(registration)) {
-				return;
+				return CompletableFuture.completedFuture(null);
 			}
 			Client client = this.connections.client(this.cluster);
-			created = new LeaseKeeper(client, this.cluster, registration);
+			LeaseKeeper created = new LeaseKeeper(client, this.cluster, registration);
 			this.keepers.put(registration, created);
+			return created.start();
 		}
+	}
+
+	/**
+	 * Waits (a bounded time) for the first attempt. A failure was logged (one WARN naming the cause) and is retried in
+	 * the background, unless fail-fast is on: then the registration is dropped and the failure thrown.
+	 * @throws EtcdRegistrationException with fail-fast, if the first attempt failed
+	 */
+	public void awaitFirstAttempt(EtcdRegistration registration, CompletableFuture<Void> firstAttempt) {
 		try {
-			created.start().get(FIRST_ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			firstAttempt.get(FIRST_ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
 			if (this.failFast && ex.getCause() instanceof EtcdRegistrationException failure) {
@@ -104,10 +123,20 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 	/** Revokes the registration's lease (its keys disappear at once) and stops keeping it. */
 	@Override
 	public void deregister(EtcdRegistration registration) {
+		withdraw(registration);
+	}
+
+	/**
+	 * Deregisters, and says whether the keys really left etcd (so clients are dropping this instance now), rather
+	 * than staying until the lease expires because the revoke failed.
+	 */
+	public boolean withdraw(EtcdRegistration registration) {
 		LeaseKeeper keeper = this.keepers.remove(registration);
-		if (keeper != null) {
-			keeper.close();
+		if (keeper == null) {
+			return false;
 		}
+		keeper.close();
+		return keeper.wasWithdrawn();
 	}
 
 	/** Deregisters everything. */

@@ -80,6 +80,9 @@ final class LeaseKeeper implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	/** Set when a withdrawal removed the keys; read after {@link #close()}. */
+	private volatile boolean withdrawn;
+
 	private volatile long lastRenewalNanos;
 
 
@@ -158,6 +161,14 @@ final class LeaseKeeper implements AutoCloseable {
 	/** The lease the key is written on now, or {@code null} if not registered at this moment. */
 	@Nullable ActiveLease currentLease() {
 		return this.published;
+	}
+
+	/**
+	 * Whether the last withdrawal took the keys out of etcd (revoked, or the lease had already expired): then clients
+	 * are dropping this instance. {@code false} if nothing was registered or the revoke failed.
+	 */
+	boolean wasWithdrawn() {
+		return this.withdrawn;
 	}
 
 	/** Revokes the lease (removing the keys) and stops. Waits a few seconds at most. */
@@ -434,11 +445,13 @@ final class LeaseKeeper implements AutoCloseable {
 		detach();
 		try {
 			EtcdCalls.await(this.client.getLeaseClient().revoke(current.id()), REVOKE_TIMEOUT);
+			this.withdrawn = true;
 			logger.info(capitalized(why) + ": " + this.registration.requireKey() + " in " + this.cluster + " (revoked lease "
 					+ current + ", removing " + current.key() + ")");
 		}
 		catch (Exception ex) {
 			if (EtcdFailure.isLeaseNotFound(ex)) {
+				this.withdrawn = true;
 				logger.info(capitalized(why) + ": " + this.registration.requireKey() + " in " + this.cluster
 						+ " (lease " + current + " had already expired)");
 			}

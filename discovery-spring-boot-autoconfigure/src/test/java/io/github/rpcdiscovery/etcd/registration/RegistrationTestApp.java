@@ -27,11 +27,12 @@ public class RegistrationTestApp {
 	}
 
 	/** Starts the app with the given {@code key=value} properties (and any extra sources). */
-	static ConfigurableApplicationContext start(List<String> properties, Class<?>... sources) {
+	public static ConfigurableApplicationContext start(List<String> properties, Class<?>... sources) {
 		return start(WebApplicationType.SERVLET, properties, sources);
 	}
 
-	static ConfigurableApplicationContext start(WebApplicationType type, List<String> properties, Class<?>... sources) {
+	public static ConfigurableApplicationContext start(WebApplicationType type, List<String> properties,
+			Class<?>... sources) {
 		List<Class<?>> all = new ArrayList<>(List.of(RegistrationTestApp.class));
 		all.addAll(List.of(sources));
 		return new SpringApplicationBuilder(all.toArray(Class<?>[]::new)).web(type)
