@@ -1,9 +1,11 @@
 package io.github.rpcdiscovery.balancer;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -102,6 +104,8 @@ public final class Balancer<T> {
 
 		final Map<T, NodeStats> byItem = new IdentityHashMap<>();
 
+		private final Set<NodeStats> listed = Collections.newSetFromMap(new IdentityHashMap<>());
+
 		private final List<?> source;
 
 		View(List<?> source, List<T> items, NodeStats[] nodes) {
@@ -110,6 +114,7 @@ public final class Balancer<T> {
 			this.source = source;
 			for (int i = 0; i < nodes.length; i++) {
 				this.byItem.put(items.get(i), nodes[i]);
+				this.listed.add(nodes[i]);
 			}
 		}
 
@@ -131,12 +136,7 @@ public final class Balancer<T> {
 		}
 
 		boolean lists(NodeStats node) {
-			for (NodeStats listed : this.nodes) {
-				if (listed == node) {
-					return true;
-				}
-			}
-			return false;
+			return this.listed.contains(node);
 		}
 
 	}
