@@ -42,7 +42,10 @@ final class EjectionLogger implements EjectionListener {
 
 	private static String millis(long nanos) {
 		long millis = nanos / 1_000_000;
-		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
+		if (millis % 1000 == 0) {
+			return (millis / 1000) + "s";
+		}
+		return (millis < 1000) ? millis + "ms" : String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
 	}
 
 }
