@@ -5,9 +5,11 @@ import java.util.List;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactoryUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.cloud.loadbalancer.cache.LoadBalancerCacheManager;
 import org.springframework.cloud.loadbalancer.core.ReactorLoadBalancer;
@@ -84,7 +86,21 @@ public class RpcLoadBalancerClientConfiguration {
 		for (String decorator : configurations(environment)) {
 			applyDecorator(builder, decorator);
 		}
+		if (needsOwnRetryAwareness(environment, context)) {
+			builder.withRetryAwareness();
+		}
 		return builder.build(context);
+	}
+
+	/**
+	 * Spring Cloud wraps the instance list so a retry avoids the instance that just failed, but only when a blocking
+	 * {@code DiscoveryClient} bean exists; with blocking discovery off, this configuration adds the same wrapper.
+	 */
+	private static boolean needsOwnRetryAwareness(Environment environment, ConfigurableApplicationContext context) {
+		return BeanFactoryUtils.beanNamesForTypeIncludingAncestors(context, DiscoveryClient.class).length == 0
+				&& environment.getProperty("spring.cloud.loadbalancer.retry.enabled", Boolean.class, true)
+				&& environment.getProperty("spring.cloud.loadbalancer.retry.avoid-previous-instance", Boolean.class,
+						true);
 	}
 
 	/** Spring Cloud's usual supplier for services this starter does not resolve, cached when a cache exists. */

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.github.rpcdiscovery.balancer.BalancingPolicy;
 import io.github.rpcdiscovery.balancer.Outcome;
+import io.github.rpcdiscovery.loadbalancer.CatalogServiceInstanceListSupplier;
 import io.github.rpcdiscovery.loadbalancer.ConnectFailureRetryPolicy;
 import io.github.rpcdiscovery.loadbalancer.IdempotentRetryPolicy;
 import io.github.rpcdiscovery.loadbalancer.RpcLoadBalancerEndpoint;
@@ -19,6 +20,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
@@ -32,6 +34,7 @@ import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClient;
 import org.springframework.cloud.loadbalancer.blocking.retry.BlockingLoadBalancedRetryFactory;
 import org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.cloud.loadbalancer.core.DelegatingServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.RandomLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.ReactorLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
@@ -46,17 +49,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Which balancer each service gets, the retry policies and the actuator endpoint: the load-balancing matrix. */
 class RpcLoadBalancingAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+	/** Without any blocking discovery client (as with spring.cloud.discovery.blocking.enabled=false). */
+	private final ApplicationContextRunner withoutDiscoveryClient = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RpcDiscoveryAutoConfiguration.class,
 				RpcLoadBalancerAutoConfiguration.class, RpcBalancerAutoConfiguration.class,
 				RpcLoadBalancerRetryAutoConfiguration.class, RpcLoadBalancerEndpointAutoConfiguration.class,
-				UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
-				CompositeDiscoveryClientAutoConfiguration.class, LoadBalancerAutoConfiguration.class,
+				UtilAutoConfiguration.class, LoadBalancerAutoConfiguration.class,
 				BlockingLoadBalancerClientAutoConfiguration.class,
 				org.springframework.cloud.client.loadbalancer.LoadBalancerAutoConfiguration.class,
 				ReactorLoadBalancerClientAutoConfiguration.class))
 		.withPropertyValues("rpc.clients[0].name=a", "rpc.clients[0].endpoints=127.0.0.1:8081,127.0.0.2:8082",
 				"rpc.clients[1].name=b", "rpc.clients[1].endpoints=127.0.0.1:9091,127.0.0.2:9092");
+
+	private final ApplicationContextRunner runner = this.withoutDiscoveryClient.withConfiguration(AutoConfigurations
+		.of(SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class));
 
 	@Test
 	void servicesThisStarterResolvesGetP2cByDefault() {
@@ -161,8 +167,24 @@ class RpcLoadBalancingAutoConfigurationTests {
 		this.runner.withPropertyValues("spring.cloud.loadbalancer.retry.enabled=true").run((context) -> {
 			ServiceInstanceListSupplier supplier = context.getBean(LoadBalancerClientFactory.class)
 				.getInstance("a", ServiceInstanceListSupplier.class);
+			// Spring Cloud's own wrapper, once: this starter does not add a second one
 			assertThat(supplier.getClass().getSimpleName()).isEqualTo("RetryAwareServiceInstanceListSupplier");
+			assertThat(((DelegatingServiceInstanceListSupplier) supplier).getDelegate())
+				.isInstanceOf(CatalogServiceInstanceListSupplier.class);
 		});
+	}
+
+	@Test
+	void retryAwarenessWrapsOurInstanceListWithoutABlockingDiscoveryClientToo() {
+		this.withoutDiscoveryClient.withPropertyValues("spring.cloud.loadbalancer.retry.enabled=true")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(DiscoveryClient.class);
+				ServiceInstanceListSupplier supplier = context.getBean(LoadBalancerClientFactory.class)
+					.getInstance("a", ServiceInstanceListSupplier.class);
+				assertThat(supplier.getClass().getSimpleName()).isEqualTo("RetryAwareServiceInstanceListSupplier");
+				assertThat(context.getBean(LoadBalancerClientFactory.class)
+					.getInstances("a", ServiceInstanceListSupplier.class)).hasSize(1);
+			});
 	}
 
 	@Test
