@@ -19,7 +19,7 @@ import io.github.rpcdiscovery.bench.Table;
  * ratio and the spread of the per-round ratios, and the CPU time per call of each side (less sensitive to other
  * processes than throughput: the whole process's CPU time, backend included, divided by the calls).
  * <p>
- * Usage: {@code LoadBalancerOverhead [--rounds=15] [--slice-seconds=2] [--threads=2]}
+ * Usage: {@code LoadBalancerOverhead [--rounds=15] [--slice-seconds=2] [--threads=2] [--retry=false]}
  */
 public final class LoadBalancerOverhead {
 
@@ -33,7 +33,8 @@ public final class LoadBalancerOverhead {
 		int rounds = intOption(args, "rounds", 15);
 		Duration slice = Duration.ofSeconds(intOption(args, "slice-seconds", 2));
 		int threads = intOption(args, "threads", 2);
-		try (OverheadClients clients = new OverheadClients()) {
+		boolean retry = !List.of(args).contains("--retry=false");
+		try (OverheadClients clients = new OverheadClients(retry)) {
 			Table table = new Table("client", "balancer", "direct ops/s", "@LoadBalanced ops/s", "throughput lost",
 					"per-round ratio median [min, max]", "CPU µs/call direct", "CPU µs/call @LoadBalanced",
 					"load avg before/after");
@@ -45,8 +46,8 @@ public final class LoadBalancerOverhead {
 					clients::restClientLoadBalanced, rounds, slice, threads);
 			measure(table, "RestClient", "Spring Cloud round robin", clients::restClientDirect,
 					clients::restClientSpringCloudRoundRobin, rounds, slice, threads);
-			System.out.printf("%d rounds of %d s per side, %d threads, closed loop, one loopback backend%n%n", rounds,
-					slice.toSeconds(), threads);
+			System.out.printf("%d rounds of %d s per side, %d threads, closed loop, one loopback backend, retry %s%n%n",
+					rounds, slice.toSeconds(), threads, retry ? "on" : "off");
 			System.out.println(table);
 		}
 	}

@@ -36,9 +36,15 @@ final class OverheadClients implements AutoCloseable {
 	private final RestClient directRestClient = RestClient.builder().build();
 
 	OverheadClients() {
+		this(true);
+	}
+
+	/** @param retry whether Spring Cloud LoadBalancer's retry is on (the starter's default) */
+	OverheadClients(boolean retry) {
 		SpringApplication application = new SpringApplication(Clients.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
-		this.context = application.run("--rpc.clients[0].name=svc",
+		this.context = application.run("--spring.cloud.loadbalancer.retry.enabled=" + retry,
+				"--rpc.clients[0].name=svc",
 				"--rpc.clients[0].endpoints=" + this.backend.address(),
 				// a service this starter does not resolve: Spring Cloud's own round robin over its simple discovery
 				"--spring.cloud.discovery.client.simple.instances.stock[0].uri=http://" + this.backend.address(),
