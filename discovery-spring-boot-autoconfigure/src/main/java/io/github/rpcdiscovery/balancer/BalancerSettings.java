@@ -39,7 +39,7 @@ public record BalancerSettings(Duration decay, Duration forcePick, int ejectAfte
 
 	public static BalancerSettings defaults() {
 		return new BalancerSettings(Duration.ofSeconds(10), Duration.ofSeconds(1), 3, Duration.ofSeconds(1),
-				Duration.ofSeconds(15), Duration.ofMinutes(5));
+				Duration.ofSeconds(8), Duration.ofMinutes(5));
 	}
 
 }

@@ -107,7 +107,7 @@ class NodeStatsTest {
 			assertThat(this.node.isAvailable(this.clock.nanoTime())).isTrue();
 			call(1, Outcome.CONNECT_FAILURE); // the probe fails
 		}
-		assertThat(ejections).containsExactly(1000L, 2000L, 4000L, 8000L, 15000L, 15000L);
+		assertThat(ejections).containsExactly(1000L, 2000L, 4000L, 8000L, 8000L, 8000L);
 		assertThat(this.events).hasSize(7).allMatch((event) -> event.startsWith("ejected CONNECT_FAILURE"));
 	}
 
