@@ -2,8 +2,10 @@ package io.github.rpcdiscovery.config;
 
 import java.util.List;
 
+import io.github.rpcdiscovery.balancer.BalancingPolicy;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -15,13 +17,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param endpoints A static list of host:port (go-zero: Endpoints).
  * @param target Where the instances come from (go-zero: Target): k8s://, etcd:///, etcd://, discov:// or direct:///.
  * @param etcd Hosts (default: rpc.etcd.hosts) and the key of the service to call (go-zero: Etcd).
+ * @param loadBalancer How @LoadBalanced clients choose an instance of this service: p2c, round-robin or random.
+ * Defaults to rpc.load-balancer.
  */
 public record ClientProperties(@Nullable String name, @DefaultValue List<String> endpoints, @Nullable String target,
-		@DefaultValue EtcdProperties etcd) {
+		@DefaultValue EtcdProperties etcd, @Nullable BalancingPolicy loadBalancer) {
 
+	@ConstructorBinding
 	public ClientProperties {
 		endpoints = (endpoints != null) ? List.copyOf(endpoints) : List.of();
 		etcd = (etcd != null) ? etcd : EtcdProperties.empty();
+	}
+
+	/** A client block that uses rpc.load-balancer. */
+	public ClientProperties(@Nullable String name, List<String> endpoints, @Nullable String target,
+			EtcdProperties etcd) {
+		this(name, endpoints, target, etcd, null);
 	}
 
 }

@@ -2,10 +2,12 @@ package io.github.rpcdiscovery.config;
 
 import java.util.List;
 
+import io.github.rpcdiscovery.balancer.BalancingPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -26,16 +28,29 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * unless it is empty or 0.0.0.0 (then POD_IP, then the first non-loopback address); a port, if given, replaces the web
  * server's port in the registration.
  * @param discovery How discovery behaves.
+ * @param loadBalancer How @LoadBalanced clients choose an instance of a service this starter resolves: p2c (go-zero's
+ * p2c_ewma: power of two choices over a decaying average of latency and success, the default), round-robin or random.
+ * Every choice skips an instance that refused a connection or failed several calls in a row until it answers again.
+ * A client block's own load-balancer wins over this one.
  */
 @ConfigurationProperties("rpc")
 public record RpcProperties(@Nullable String name, @DefaultValue List<String> endpoints, @Nullable String target,
 		@DefaultValue @NestedConfigurationProperty EtcdProperties etcd, @DefaultValue List<ClientProperties> clients,
 		@Nullable String listenOn,
-		@DefaultValue @NestedConfigurationProperty DiscoveryProperties discovery) {
+		@DefaultValue @NestedConfigurationProperty DiscoveryProperties discovery,
+		@DefaultValue("p2c") BalancingPolicy loadBalancer) {
 
+	@ConstructorBinding
 	public RpcProperties {
 		endpoints = (endpoints != null) ? List.copyOf(endpoints) : List.of();
 		clients = (clients != null) ? List.copyOf(clients) : List.of();
+		loadBalancer = (loadBalancer != null) ? loadBalancer : BalancingPolicy.P2C;
+	}
+
+	/** Properties with the default load balancer. */
+	public RpcProperties(@Nullable String name, List<String> endpoints, @Nullable String target, EtcdProperties etcd,
+			List<ClientProperties> clients, @Nullable String listenOn, DiscoveryProperties discovery) {
+		this(name, endpoints, target, etcd, clients, listenOn, discovery, BalancingPolicy.P2C);
 	}
 
 	/** Properties with nothing set, as an application without an {@code rpc:} block gets them. */

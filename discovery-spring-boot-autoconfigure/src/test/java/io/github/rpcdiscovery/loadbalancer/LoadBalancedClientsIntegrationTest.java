@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code @LoadBalanced} RestClient, RestTemplate and WebClient call {@code http://hello/} and spread over the static
- * endpoints; a catalog change is followed by the very next call (no 35 s cache).
+ * endpoints (round robin here, to see the spread); a catalog change is followed by the very next call (no 35 s cache).
  */
 class LoadBalancedClientsIntegrationTest {
 
@@ -47,7 +47,7 @@ class LoadBalancedClientsIntegrationTest {
 		application.setWebApplicationType(WebApplicationType.NONE);
 		context = application.run("--rpc.clients[0].name=hello",
 				"--rpc.clients[0].endpoints=" + first.address() + "," + second.address(),
-				"--spring.cloud.loadbalancer.retry.enabled=false");
+				"--spring.cloud.loadbalancer.retry.enabled=false", "--rpc.load-balancer=round-robin");
 	}
 
 	@AfterAll

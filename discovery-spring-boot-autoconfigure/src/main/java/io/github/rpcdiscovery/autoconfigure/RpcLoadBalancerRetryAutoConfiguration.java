@@ -1,0 +1,68 @@
+package io.github.rpcdiscovery.autoconfigure;
+
+import io.github.rpcdiscovery.loadbalancer.ConnectFailureRetryPolicy;
+import io.github.rpcdiscovery.loadbalancer.IdempotentRetryPolicy;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryFactory;
+import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryPolicy;
+import org.springframework.cloud.client.loadbalancer.ServiceInstanceChooser;
+import org.springframework.cloud.client.loadbalancer.reactive.LoadBalancerRetryPolicy;
+import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
+import org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalancerClientAutoConfiguration;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * One retry rule for RestTemplate, RestClient and WebClient (when {@code spring.cloud.loadbalancer.retry.enabled},
+ * which this starter turns on): a refused connection is retried on another instance whatever the method, any other
+ * I/O error only for GET (or every method with {@code retry-on-all-operations}). Spring Cloud's own policies differ:
+ * its blocking one never retries a POST, its WebClient one retries a POST even after it was sent.
+ * An application's own {@code LoadBalancedRetryFactory} or {@code LoadBalancerRetryPolicy.Factory} wins.
+ */
+@AutoConfiguration(after = LoadBalancerAutoConfiguration.class,
+		before = { BlockingLoadBalancerClientAutoConfiguration.class, ReactorLoadBalancerClientAutoConfiguration.class })
+@ConditionalOnClass(LoadBalancerClients.class)
+@ConditionalOnRpcDiscoveryEnabled
+@ConditionalOnProperty(name = "spring.cloud.loadbalancer.retry.enabled", havingValue = "true", matchIfMissing = true)
+final class RpcLoadBalancerRetryAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.retry.support.RetryTemplate")
+	static class BlockingRetry {
+
+		@Bean
+		@ConditionalOnMissingBean
+		LoadBalancedRetryFactory rpcLoadBalancedRetryFactory(ReactiveLoadBalancer.Factory<ServiceInstance> factory) {
+			return new LoadBalancedRetryFactory() {
+
+				@Override
+				public LoadBalancedRetryPolicy createRetryPolicy(String service, ServiceInstanceChooser chooser) {
+					return new ConnectFailureRetryPolicy(factory.getProperties(service));
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.web.reactive.function.client.WebClient")
+	static class ReactiveRetry {
+
+		@Bean
+		@ConditionalOnMissingBean
+		LoadBalancerRetryPolicy.Factory rpcLoadBalancerRetryPolicy(ReactiveLoadBalancer.Factory<ServiceInstance> factory) {
+			return (service) -> new IdempotentRetryPolicy(factory.getProperties(service));
+		}
+
+	}
+
+}

@@ -1,0 +1,144 @@
+package io.github.rpcdiscovery.balancer;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Picks one item of a list with a {@link Picker} over the items' {@link NodeStats}, for any kind of item (Spring
+ * Cloud {@code ServiceInstance}s, gRPC subchannels): the caller says how to name an item's node.
+ * <p>
+ * The list handed to {@link #pick} is mapped to its nodes once and the mapping reused for as long as the same list
+ * (the same object, or the same items in the same order) comes back, so a pick costs the picker and nothing else: no
+ * lookup, no allocation. A new list costs one lookup per item; the statistics themselves live in the
+ * {@link NodeTable} and survive list changes.
+ *
+ * @param <T> the item type
+ */
+public final class Balancer<T> {
+
+	private final NodeTable table;
+
+	private final Picker picker;
+
+	private final Function<? super T, String> nodeId;
+
+	private volatile View<T> view = new View<>(List.of(), List.of(), new NodeStats[0]);
+
+	public Balancer(NodeTable table, Picker picker, Function<? super T, String> nodeId) {
+		this.table = table;
+		this.picker = picker;
+		this.nodeId = nodeId;
+	}
+
+	/** One of the items, or {@code null} if the list is empty. */
+	public @Nullable T pick(List<? extends T> items) {
+		View<T> current = this.view;
+		if (!current.matches(items)) {
+			current = update(items);
+		}
+		int index = this.picker.pick(current.nodes);
+		return (index >= 0) ? current.items.get(index) : null;
+	}
+
+	/** The statistics of an item's node: for an item of the current list a map read, else by its name. */
+	public NodeStats statsOf(T item) {
+		NodeStats node = this.view.byItem.get(item);
+		return (node != null) ? node : this.table.node(this.nodeId.apply(item));
+	}
+
+	/** Forgets departed nodes (see {@link NodeTable#forgetDeparted}); call now and then, not per pick. */
+	public int forgetDeparted() {
+		View<T> current = this.view;
+		return this.table.forgetDeparted(current::lists);
+	}
+
+	/** The state of every known node, listed ones first in list order. */
+	public List<NodeState> states() {
+		View<T> current = this.view;
+		long now = this.table.clock().nanoTime();
+		List<NodeState> states = new ArrayList<>();
+		for (NodeStats node : current.nodes) {
+			states.add(node.state(now, true));
+		}
+		for (NodeStats node : this.table.nodes()) {
+			if (!current.lists(node)) {
+				states.add(node.state(now, false));
+			}
+		}
+		return states;
+	}
+
+	public Picker picker() {
+		return this.picker;
+	}
+
+	public NodeTable table() {
+		return this.table;
+	}
+
+	private View<T> update(List<? extends T> items) {
+		long now = this.table.clock().nanoTime();
+		NodeStats[] nodes = new NodeStats[items.size()];
+		for (int i = 0; i < nodes.length; i++) {
+			nodes[i] = this.table.node(this.nodeId.apply(items.get(i)));
+			nodes[i].seen(now);
+		}
+		View<T> updated = new View<>(items, List.copyOf(items), nodes);
+		this.view = updated;
+		return updated;
+	}
+
+	/** A list and its nodes, index for index. */
+	private static final class View<T> {
+
+		final List<T> items;
+
+		final NodeStats[] nodes;
+
+		final Map<T, NodeStats> byItem = new IdentityHashMap<>();
+
+		private final Set<NodeStats> listed = Collections.newSetFromMap(new IdentityHashMap<>());
+
+		private final List<?> source;
+
+		View(List<?> source, List<T> items, NodeStats[] nodes) {
+			this.items = items;
+			this.nodes = nodes;
+			this.source = source;
+			for (int i = 0; i < nodes.length; i++) {
+				this.byItem.put(items.get(i), nodes[i]);
+				this.listed.add(nodes[i]);
+			}
+		}
+
+		boolean matches(List<?> candidate) {
+			if (candidate == this.source) {
+				return true;
+			}
+			int n = this.items.size();
+			if (candidate.size() != n) {
+				return false;
+			}
+			// decorators (zone preference, ...) hand out a new list with the same items on every call
+			for (int i = 0; i < n; i++) {
+				if (candidate.get(i) != this.items.get(i)) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+		boolean lists(NodeStats node) {
+			return this.listed.contains(node);
+		}
+
+	}
+
+}

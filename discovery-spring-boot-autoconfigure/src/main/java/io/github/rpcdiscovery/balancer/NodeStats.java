@@ -1,0 +1,256 @@
+package io.github.rpcdiscovery.balancer;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * What the balancer knows about one node: calls in flight, an exponentially weighted average of its latency and of
+ * its success (go-zero's p2c_ewma subConn), and whether it is ejected.
+ * <p>
+ * Reads for a pick are lock-free volatile reads; a completed call updates the averages under the node's own lock (one
+ * completion per call, so it is not contended). Averages decay with time, not with the number of calls: a sample
+ * {@code Δt} after the previous completion weighs {@code 1 - exp(-Δt/τ)}, the first sample weighs 1.
+ * <p>
+ * Ejection is on top of the averages, because the averages decay with time and would take seconds of failures to
+ * turn a node unhealthy: a refused connection, or {@code ejectAfterFailures} failures in a row, eject the node for a
+ * back-off that doubles with every ejection until a call succeeds. When the back-off ends the node is on probation:
+ * it takes one call at a time, and that call decides whether it is readmitted or ejected again for longer.
+ */
+public final class NodeStats {
+
+	private static final VarHandle INFLIGHT;
+
+	private static final VarHandle LAST_PICK;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			INFLIGHT = lookup.findVarHandle(NodeStats.class, "inflight", int.class);
+			LAST_PICK = lookup.findVarHandle(NodeStats.class, "lastPick", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private final String id;
+
+	private final long decayNanos;
+
+	private final long forcePickNanos;
+
+	private final int ejectAfterFailures;
+
+	private final long firstEjectionNanos;
+
+	private final long maxEjectionNanos;
+
+	private final EjectionListener listener;
+
+	private volatile int inflight;
+
+	private volatile long lastPick;
+
+	private volatile double lagNanos;
+
+	private volatile double success = BalancerSettings.INITIAL_SUCCESS;
+
+	/** Ejected, or on probation after an ejection: has not yet answered a call made after its ejection ended. */
+	private volatile boolean suspended;
+
+	private volatile long ejectedUntil;
+
+	private volatile long lastSeen;
+
+	private volatile long calls;
+
+	private volatile long failures;
+
+	// guarded by this
+
+	private boolean sampled;
+
+	private long lastCompletion;
+
+	private int consecutiveFailures;
+
+	private int ejections;
+
+	private long suspendedSince;
+
+	NodeStats(String id, BalancerSettings settings, EjectionListener listener, long now) {
+		this.id = id;
+		this.decayNanos = settings.decay().toNanos();
+		this.forcePickNanos = settings.forcePick().toNanos();
+		this.ejectAfterFailures = settings.ejectAfterFailures();
+		this.firstEjectionNanos = settings.firstEjection().toNanos();
+		this.maxEjectionNanos = settings.maxEjection().toNanos();
+		this.listener = listener;
+		// never picked: like go-zero's zero pick time, a new node is due for a probe at once
+		this.lastPick = now - this.forcePickNanos - 1;
+		this.lastSeen = now;
+	}
+
+	/** The stable identity the statistics are kept under, e.g. {@code 127.0.0.1:8080}. */
+	public String id() {
+		return this.id;
+	}
+
+	/** go-zero's load: {@code sqrt(lag + 1) * (inflight + 1)}, lag in nanoseconds. Lower is better. */
+	public double load() {
+		return Math.sqrt(this.lagNanos + 1) * (this.inflight + 1);
+	}
+
+	public int inflight() {
+		return this.inflight;
+	}
+
+	/** The success score, 0..1000: an average of 1000 per success and 0 per failure. */
+	public double success() {
+		return this.success;
+	}
+
+	/** The average latency in nanoseconds. */
+	public double lagNanos() {
+		return this.lagNanos;
+	}
+
+	/** Whether the success score is above go-zero's throttle threshold (500). */
+	public boolean isHealthy() {
+		return this.success > BalancerSettings.HEALTHY_SUCCESS;
+	}
+
+	/**
+	 * Whether the node may take a call now: it is not ejected, and if it is on probation no other call is in flight
+	 * to it.
+	 */
+	public boolean isAvailable(long now) {
+		return !this.suspended || (now - this.ejectedUntil >= 0 && this.inflight == 0);
+	}
+
+	public boolean isEjected(long now) {
+		return this.suspended && now - this.ejectedUntil < 0;
+	}
+
+	/** A call to this node starts. Every call started must end with {@link #callCompleted} or {@link #callAbandoned}. */
+	public void callStarted() {
+		INFLIGHT.getAndAdd(this, 1);
+	}
+
+	/** A call whose outcome will never be known (cancelled): frees its slot and teaches nothing. */
+	public void callAbandoned() {
+		INFLIGHT.getAndAdd(this, -1);
+	}
+
+	/**
+	 * A call to this node ended.
+	 * @param startedAt when it started, from the same clock
+	 * @param now when it ended
+	 * @param outcome how it ended
+	 */
+	public void callCompleted(long startedAt, long now, Outcome outcome) {
+		INFLIGHT.getAndAdd(this, -1);
+		Runnable event;
+		synchronized (this) {
+			double weight = this.sampled ? Math.exp(-(double) Math.max(0, now - this.lastCompletion) / this.decayNanos)
+					: 0;
+			this.sampled = true;
+			this.lastCompletion = now;
+			if (outcome != Outcome.CONNECT_FAILURE) {
+				// a refused connection says nothing about how fast the node serves
+				this.lagNanos = this.lagNanos * weight + Math.max(0, now - startedAt) * (1 - weight);
+			}
+			double sample = outcome.isSuccess() ? BalancerSettings.INITIAL_SUCCESS : 0;
+			this.success = this.success * weight + sample * (1 - weight);
+			this.calls++;
+			if (!outcome.isSuccess()) {
+				this.failures++;
+			}
+			event = updateEjection(startedAt, now, outcome);
+		}
+		if (event != null) {
+			event.run();
+		}
+	}
+
+	private Runnable updateEjection(long startedAt, long now, Outcome outcome) {
+		// a call started after the ejection ended is a probe: it decides
+		boolean probe = this.suspended && startedAt - this.ejectedUntil >= 0;
+		if (outcome.isSuccess()) {
+			this.consecutiveFailures = 0;
+			if (probe) {
+				this.suspended = false;
+				this.ejections = 0;
+				long outage = now - this.suspendedSince;
+				return () -> this.listener.readmitted(this, outage);
+			}
+			return null;
+		}
+		if (isEjected(now)) {
+			// late failures of calls made before the ejection do not extend it
+			return null;
+		}
+		this.consecutiveFailures++;
+		if (outcome == Outcome.CONNECT_FAILURE || probe || this.consecutiveFailures >= this.ejectAfterFailures) {
+			long duration = ejectionDuration(++this.ejections);
+			if (!this.suspended) {
+				this.suspendedSince = now;
+			}
+			this.ejectedUntil = now + duration;
+			this.suspended = true;
+			this.consecutiveFailures = 0;
+			int count = this.ejections;
+			return () -> this.listener.ejected(this, outcome, count, duration);
+		}
+		return null;
+	}
+
+	private long ejectionDuration(int ejection) {
+		long duration = this.firstEjectionNanos;
+		for (int i = 1; i < ejection && duration < this.maxEjectionNanos; i++) {
+			duration *= 2;
+		}
+		return Math.min(duration, this.maxEjectionNanos);
+	}
+
+	/** Whether the node was last picked more than forcePick ago. */
+	boolean isPickOverdue(long now) {
+		return now - this.lastPick > this.forcePickNanos;
+	}
+
+	/** Claims an overdue probe: true for exactly one of the threads that race for it. */
+	boolean claimOverduePick(long now) {
+		long last = this.lastPick;
+		return now - last > this.forcePickNanos && LAST_PICK.compareAndSet(this, last, now);
+	}
+
+	void picked(long now) {
+		this.lastPick = now;
+	}
+
+	void seen(long now) {
+		this.lastSeen = now;
+	}
+
+	long lastSeen() {
+		return this.lastSeen;
+	}
+
+	/** A consistent-enough copy for reading; allocation is fine here, it is not on the pick path. */
+	public NodeState state(long now, boolean listed) {
+		long until = this.ejectedUntil;
+		boolean ejected = isEjected(now);
+		synchronized (this) {
+			return new NodeState(this.id, listed, load(), this.inflight, this.lagNanos / 1_000_000.0, this.success,
+					isHealthy(), ejected, ejected ? (until - now) / 1_000_000 : 0, this.suspended && !ejected,
+					(now - this.lastPick) / 1_000_000, this.calls, this.failures, this.consecutiveFailures,
+					this.ejections);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.id + " load=" + (long) load() + " inflight=" + this.inflight + " success=" + (long) this.success;
+	}
+
+}

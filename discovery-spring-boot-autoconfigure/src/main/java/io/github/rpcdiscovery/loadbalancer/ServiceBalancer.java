@@ -1,0 +1,81 @@
+package io.github.rpcdiscovery.loadbalancer;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+import io.github.rpcdiscovery.balancer.Balancer;
+import io.github.rpcdiscovery.balancer.BalancerSettings;
+import io.github.rpcdiscovery.balancer.BalancingPolicy;
+import io.github.rpcdiscovery.balancer.NanoClock;
+import io.github.rpcdiscovery.balancer.NodeTable;
+import io.github.rpcdiscovery.balancer.Outcome;
+import io.github.rpcdiscovery.core.DiscoveredInstance;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * The balancer of one service: picks an instance and hears how each call to it ended. It outlives Spring Cloud's
+ * per-service child contexts, so what it learnt survives a context refresh; nodes are named by {@code host:port}, so
+ * what it learnt survives instance list changes.
+ */
+public final class ServiceBalancer {
+
+	private final String serviceId;
+
+	private final BalancingPolicy policy;
+
+	private final Balancer<ServiceInstance> balancer;
+
+	private final CallTracker calls;
+
+	ServiceBalancer(String serviceId, BalancingPolicy policy, BalancerSettings settings, NanoClock clock,
+			RandomGenerator random) {
+		this.serviceId = serviceId;
+		this.policy = policy;
+		NodeTable table = new NodeTable(settings, clock, new EjectionLogger(serviceId));
+		this.balancer = new Balancer<>(table, policy.newPicker(clock, random), ServiceBalancer::nodeId);
+		this.calls = new CallTracker(this.balancer, clock, CallTracker.ABANDON_AFTER);
+	}
+
+	public String serviceId() {
+		return this.serviceId;
+	}
+
+	public BalancingPolicy policy() {
+		return this.policy;
+	}
+
+	/** One of the instances, or {@code null} if there are none. */
+	public @Nullable ServiceInstance pick(List<ServiceInstance> instances) {
+		return this.balancer.pick(instances);
+	}
+
+	/** A call to an instance starts; {@code request} identifies the call until {@link #callEnded}. */
+	public void callStarted(Object request, ServiceInstance instance) {
+		this.calls.started(request, instance);
+	}
+
+	public void callEnded(Object request, Outcome outcome) {
+		this.calls.completed(request, outcome);
+	}
+
+	public ServiceBalancerState state() {
+		return new ServiceBalancerState(this.serviceId, this.policy.value(), this.balancer.states());
+	}
+
+	CallTracker calls() {
+		return this.calls;
+	}
+
+	/** {@code host:port}, the node identity: what was learnt about an address stays with the address. */
+	static String nodeId(ServiceInstance instance) {
+		if (instance instanceof DiscoveredInstance discovered) {
+			return discovered.getAddress().toString();
+		}
+		String host = instance.getHost();
+		return (host.indexOf(':') >= 0 && !host.startsWith("[")) ? "[" + host + "]:" + instance.getPort()
+				: host + ":" + instance.getPort();
+	}
+
+}

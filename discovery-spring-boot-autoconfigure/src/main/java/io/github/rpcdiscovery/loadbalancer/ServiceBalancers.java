@@ -1,0 +1,58 @@
+package io.github.rpcdiscovery.loadbalancer;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+import io.github.rpcdiscovery.balancer.BalancerSettings;
+import io.github.rpcdiscovery.balancer.BalancingPolicy;
+import io.github.rpcdiscovery.balancer.NanoClock;
+
+/**
+ * Every service's {@link ServiceBalancer}, created on a service's first call, and the read API over their state.
+ * One per application: Spring Cloud's per-service child contexts take their balancer from here.
+ */
+public final class ServiceBalancers {
+
+	private final Map<String, ServiceBalancer> balancers = new ConcurrentHashMap<>();
+
+	private final Function<String, BalancingPolicy> policies;
+
+	private final BalancerSettings settings;
+
+	private final NanoClock clock;
+
+	private final RandomGenerator random;
+
+	public ServiceBalancers(Function<String, BalancingPolicy> policies, BalancerSettings settings, NanoClock clock,
+			RandomGenerator random) {
+		this.policies = policies;
+		this.settings = settings;
+		this.clock = clock;
+		this.random = random;
+	}
+
+	/** The balancer of a service, created on first use with the policy configured for it. */
+	public ServiceBalancer forService(String serviceId) {
+		return this.balancers.computeIfAbsent(serviceId, (id) -> new ServiceBalancer(id, this.policies.apply(id),
+				this.settings, this.clock, this.random));
+	}
+
+	/** The state of every service called so far, by service id. */
+	public List<ServiceBalancerState> states() {
+		return this.balancers.values()
+			.stream()
+			.map(ServiceBalancer::state)
+			.sorted((a, b) -> a.serviceId().compareTo(b.serviceId()))
+			.toList();
+	}
+
+	/** The state of one service, if it has been called. */
+	public Optional<ServiceBalancerState> state(String serviceId) {
+		return Optional.ofNullable(this.balancers.get(serviceId)).map(ServiceBalancer::state);
+	}
+
+}
