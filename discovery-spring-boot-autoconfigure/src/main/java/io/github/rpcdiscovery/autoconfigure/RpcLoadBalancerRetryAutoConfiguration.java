@@ -4,6 +4,7 @@ import io.github.rpcdiscovery.loadbalancer.ConnectFailureRetryPolicy;
 import io.github.rpcdiscovery.loadbalancer.IdempotentRetryPolicy;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -32,6 +33,8 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnClass(LoadBalancerClients.class)
 @ConditionalOnRpcDiscoveryEnabled
 @ConditionalOnProperty(name = "spring.cloud.loadbalancer.retry.enabled", havingValue = "true", matchIfMissing = true)
+// nothing to retry through when the load balancer is off (spring.cloud.loadbalancer.enabled=false)
+@ConditionalOnBean(ReactiveLoadBalancer.Factory.class)
 final class RpcLoadBalancerRetryAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)

@@ -163,6 +163,14 @@ class RpcLoadBalancingAutoConfigurationTests {
 	}
 
 	@Test
+	void loadBalancerOffStartsWithoutRetryOrBalancer() {
+		this.runner.withPropertyValues("spring.cloud.loadbalancer.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(LoadBalancerRetryPolicy.Factory.class);
+		});
+	}
+
+	@Test
 	void retryAwarenessWrapsOurInstanceList() {
 		this.runner.withPropertyValues("spring.cloud.loadbalancer.retry.enabled=true").run((context) -> {
 			ServiceInstanceListSupplier supplier = context.getBean(LoadBalancerClientFactory.class)
