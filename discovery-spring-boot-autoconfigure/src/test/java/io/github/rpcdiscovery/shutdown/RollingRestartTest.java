@@ -9,8 +9,8 @@ import java.util.List;
 
 import io.github.rpcdiscovery.etcd.registration.RegistrationTestApp;
 import io.github.rpcdiscovery.test.app.ManagedApp;
+import io.github.rpcdiscovery.test.app.RollingRestart;
 import io.github.rpcdiscovery.test.etcd.EtcdExtension;
-import io.github.rpcdiscovery.test.load.OpenLoopLoad;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,7 +26,6 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The proof of the shutdown order: three servers in their own JVMs, a client sending a steady load with retries
@@ -51,27 +50,18 @@ class RollingRestartTest {
 				servers.add(server(work, i).start());
 			}
 			DiscoveryClient discovery = client.getBean(DiscoveryClient.class);
-			awaitInstances(discovery, 3);
 			RestClient rest = client.getBean(RestClient.Builder.class).build();
-			List<Long> shutdownMillis = new ArrayList<>();
-			try (OpenLoopLoad load = OpenLoopLoad.start(100, 32, Duration.ofMinutes(4),
-					() -> rest.get().uri("http://rolling.rpc/ping").retrieve().body(String.class).equals("pong"))) {
-				for (int i = 0; i < servers.size(); i++) {
-					shutdownMillis.add(servers.get(i).stop(Duration.ofSeconds(30)).toMillis());
-					awaitInstances(discovery, 2);
-					servers.set(i, server(work, i + 1).start());
-					awaitInstances(discovery, 3);
-				}
-				load.stop();
-				System.out.println("Rolling restart: " + load.sent() + " requests, " + load.failed()
-						+ " failed; shutdown times " + shutdownMillis + " ms");
-				assertThat(load.sent()).isGreaterThan(500);
-				assertThat(load.firstFailures()).isEmpty();
-				assertThat(load.failed()).isZero();
-			}
+			RollingRestart.Result result = RollingRestart.run(servers, (i) -> server(work, i + 1),
+					() -> discovery.getInstances("rolling.rpc").size(),
+					() -> rest.get().uri("http://rolling.rpc/ping").retrieve().body(String.class).equals("pong"), 1, 100);
+			System.out.println("Rolling restart: " + result.requests() + " requests, " + result.failed()
+					+ " failed; shutdown times " + result.shutdownMillis() + " ms");
+			assertThat(result.requests()).isGreaterThan(500);
+			assertThat(result.firstFailures()).isEmpty();
+			assertThat(result.failed()).isZero();
 			// each server was deregistered and drained (1 s by default) before it stopped, even the first one, which is
 			// stopped the moment its key appears (while its registration call may still be returning)
-			assertThat(shutdownMillis).allSatisfy((millis) -> assertThat(millis).isBetween(1000L, 3000L));
+			assertThat(result.shutdownMillis()).allSatisfy((millis) -> assertThat(millis).isBetween(1000L, 3000L));
 		}
 		finally {
 			servers.forEach(ManagedApp::kill);
@@ -85,12 +75,6 @@ class RollingRestartTest {
 				List.of("--spring.application.name=rolling.rpc", "--rpc.etcd.hosts=" + etcd.hostAndPort(),
 						"--rpc.listen-on=" + host, "--server.address=" + host, "--server.port=0",
 						"--spring.cloud.loadbalancer.enabled=false"));
-	}
-
-	private static void awaitInstances(DiscoveryClient discovery, int count) {
-		await().atMost(Duration.ofSeconds(120))
-			.pollInterval(Duration.ofMillis(50))
-			.until(() -> discovery.getInstances("rolling.rpc").size() == count);
 	}
 
 	@Configuration(proxyBeanMethods = false)
