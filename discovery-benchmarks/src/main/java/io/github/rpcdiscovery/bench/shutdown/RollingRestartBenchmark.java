@@ -34,8 +34,6 @@ import org.springframework.web.client.RestClient;
  */
 public final class RollingRestartBenchmark {
 
-	private static final String SERVICE = "rolling.bench";
-
 	public static void main(String[] args) throws Exception {
 		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 10;
 		int rps = (args.length > 1) ? Integer.parseInt(args[1]) : 200;
@@ -65,6 +63,8 @@ public final class RollingRestartBenchmark {
 	}
 
 	private static RollingRestart.Result run(EtcdProcess etcd, int rounds, int rps, boolean retry) throws Exception {
+		// a service of its own per run: the previous run's servers die with SIGKILL and their keys live on for a TTL
+		String service = "rolling.bench." + (retry ? "retries" : "no-retries");
 		Path work = Files.createTempDirectory("rolling-restart-bench-");
 		List<ManagedApp> servers = new ArrayList<>();
 		SpringApplication application = new SpringApplication(Client.class);
@@ -72,12 +72,13 @@ public final class RollingRestartBenchmark {
 		try (ConfigurableApplicationContext client = application.run("--rpc.etcd.hosts=" + etcd.hostAndPort(),
 				"--spring.cloud.loadbalancer.retry.enabled=" + retry, "--logging.level.root=WARN")) {
 			for (int i = 0; i < 3; i++) {
-				servers.add(server(etcd, work, i).start());
+				servers.add(server(etcd, work, service, i).start());
 			}
 			DiscoveryClient discovery = client.getBean(DiscoveryClient.class);
 			RestClient rest = client.getBean(RestClient.Builder.class).build();
-			return RollingRestart.run(servers, (i) -> server(etcd, work, i), () -> discovery.getInstances(SERVICE).size(),
-					() -> "pong".equals(rest.get().uri("http://" + SERVICE + "/ping").retrieve().body(String.class)),
+			return RollingRestart.run(servers, (i) -> server(etcd, work, service, i),
+					() -> discovery.getInstances(service).size(),
+					() -> "pong".equals(rest.get().uri("http://" + service + "/ping").retrieve().body(String.class)),
 					rounds, rps);
 		}
 		finally {
@@ -85,11 +86,11 @@ public final class RollingRestartBenchmark {
 		}
 	}
 
-	private static ManagedApp server(EtcdProcess etcd, Path work, int i) {
+	private static ManagedApp server(EtcdProcess etcd, Path work, String service, int i) {
 		String host = "127.0.0.7" + (i + 1);
 		return ManagedApp.main("server-" + (i + 1) + "-" + System.nanoTime(), System.getProperty("java.class.path"),
 				PingServer.class.getName(), work, List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx256m"),
-				List.of("--spring.application.name=" + SERVICE, "--rpc.etcd.hosts=" + etcd.hostAndPort(),
+				List.of("--spring.application.name=" + service, "--rpc.etcd.hosts=" + etcd.hostAndPort(),
 						"--rpc.listen-on=" + host, "--server.address=" + host, "--server.port=0",
 						"--logging.level.root=WARN"));
 	}
