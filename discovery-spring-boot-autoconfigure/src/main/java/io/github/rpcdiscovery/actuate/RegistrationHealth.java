@@ -19,7 +19,7 @@ final class RegistrationHealth {
 	static List<String> lost(List<RegistrationStatusProvider> providers, Duration after, Instant now) {
 		List<String> lost = new ArrayList<>();
 		for (RegistrationStatusProvider provider : providers) {
-			for (RegistrationStatus status : provider.registrations(false)) {
+			for (RegistrationStatus status : provider.registrations()) {
 				if (isLost(status, after, now)) {
 					lost.add(status.serviceKey() + " (" + status.address() + ") "
 							+ ((status.state() == RegistrationState.REGISTERING) ? "not registered" : "lost") + " since "

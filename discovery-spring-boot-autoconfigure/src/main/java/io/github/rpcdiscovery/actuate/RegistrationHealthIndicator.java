@@ -42,7 +42,7 @@ public final class RegistrationHealthIndicator implements DiscoveryHealthIndicat
 		Instant now = this.clock.instant();
 		Map<String, Object> registrations = new LinkedHashMap<>();
 		for (RegistrationStatusProvider provider : this.providers) {
-			for (RegistrationStatus status : provider.registrations(false)) {
+			for (RegistrationStatus status : provider.registrations()) {
 				Map<String, Object> detail = new LinkedHashMap<>();
 				detail.put("status", status.state().name());
 				detail.put("since", status.since().toString());

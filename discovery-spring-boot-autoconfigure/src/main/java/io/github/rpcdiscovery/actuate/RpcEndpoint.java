@@ -27,7 +27,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * service. A view over the state the sources, registries and balancers keep; it holds none of its own, and it shows
  * no account, password or token.
  * <p>
- * Reading it asks etcd once per registration for its lease's time to live (one second at most each).
+ * Reading it never calls a registry: the TTL left is computed from the last renewal etcd answered.
  */
 @Endpoint(id = "rpc")
 public class RpcEndpoint {
@@ -57,7 +57,7 @@ public class RpcEndpoint {
 		Map<String, Object> view = new LinkedHashMap<>();
 		List<Map<String, Object>> registered = new ArrayList<>();
 		this.registrations
-			.forEach((provider) -> provider.registrations(true).forEach((r) -> registered.add(RpcStatusView.registration(r))));
+			.forEach((provider) -> provider.registrations().forEach((r) -> registered.add(RpcStatusView.registration(r))));
 		view.put("registrations", registered);
 		List<Map<String, Object>> connections = new ArrayList<>();
 		for (RegistryStatusProvider registry : this.registries) {

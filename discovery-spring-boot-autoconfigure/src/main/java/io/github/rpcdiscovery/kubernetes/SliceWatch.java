@@ -251,9 +251,9 @@ final class SliceWatch implements AutoCloseable {
 				return;
 			}
 			this.synced = true;
+			listed();
 			publishAll();
 		}
-		listed();
 		accessGranted();
 		this.reporter.reachable(this, "EndpointSlices of " + this + " listed");
 	}
@@ -271,13 +271,9 @@ final class SliceWatch implements AutoCloseable {
 		this.tracker.propagated(System.nanoTime() - arrived);
 	}
 
-	/** A complete list is in the catalog: the view is current. */
+	/** A complete list is about to be published (under the lock, so readers see both together): current. */
 	private void listed() {
-		SharedIndexInformer<EndpointSlice> current;
-		synchronized (this.lock) {
-			current = this.informer;
-		}
-		this.tracker.listed(position(current));
+		this.tracker.listed(position(this.informer));
 		this.tracker.connected();
 	}
 
@@ -297,12 +293,12 @@ final class SliceWatch implements AutoCloseable {
 				this.informer = fresh;
 				this.replacement = null;
 				this.ticksWithoutWatch = 0;
+				listed();
 				publishAll();
 			}
 		}
 		old.stop();
 		if (old != fresh) {
-			listed();
 			accessGranted();
 			this.reporter.reachable(this, "EndpointSlices listed anew");
 		}

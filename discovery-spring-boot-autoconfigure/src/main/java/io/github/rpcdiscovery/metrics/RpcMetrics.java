@@ -82,7 +82,7 @@ public final class RpcMetrics implements MeterBinder, DiscoveryObserver, Catalog
 		this.registries.forEach((source) -> source.registryConnections().observe(this));
 		this.registrations.forEach((provider) -> {
 			provider.observe(this);
-			provider.registrations(false).forEach((status) -> bindRegistration(status.serviceKey()));
+			provider.registrations().forEach((status) -> bindRegistration(status.serviceKey()));
 		});
 		if (this.balancers != null) {
 			this.balancers.onBalancer(this::bindBalancer);
@@ -198,7 +198,7 @@ public final class RpcMetrics implements MeterBinder, DiscoveryObserver, Catalog
 
 	private @Nullable RegistrationState stateOf(String serviceKey) {
 		for (RegistrationStatusProvider provider : this.registrations) {
-			for (RegistrationStatus status : provider.registrations(false)) {
+			for (RegistrationStatus status : provider.registrations()) {
 				if (status.serviceKey().equals(serviceKey)) {
 					return status.state();
 				}

@@ -87,7 +87,8 @@ public final class ConnectionTracker {
 		enter(ConnectionState.DENIED);
 	}
 
-	private void enter(ConnectionState state) {
+	// synchronized: two threads reporting different states at once must not leave a stale "since"
+	private synchronized void enter(ConnectionState state) {
 		Phase current = this.phase;
 		if (current.state() != state) {
 			if (current.state() == ConnectionState.CONNECTED) {

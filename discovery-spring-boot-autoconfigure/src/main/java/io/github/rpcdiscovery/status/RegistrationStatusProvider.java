@@ -6,11 +6,10 @@ import java.util.List;
 public interface RegistrationStatusProvider {
 
 	/**
-	 * The registrations held now, and those withdrawn at shutdown ({@link RegistrationState#DRAINING}).
-	 * @param askRegistry also ask the registry for each lease's time to live (a bounded remote call per
-	 * registration); otherwise it is computed from the last renewal
+	 * The registrations held now, and those withdrawn at shutdown ({@link RegistrationState#DRAINING}). Reads what
+	 * the registry already knows, never calls the registry: health checks and scrapes must not wait on an outage.
 	 */
-	List<RegistrationStatus> registrations(boolean askRegistry);
+	List<RegistrationStatus> registrations();
 
 	/** Metrics hear about lease renewals and grants from now on. */
 	void observe(DiscoveryObserver observer);

@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  * <li>Found automatically ({@code InetUtils}, {@code POD_IP}) in a container: startup fails, and the failure analyzer
  * says how to set {@code rpc.listen-on} or {@code POD_IP}.</li>
- * <li>Set explicitly in {@code rpc.listen-on} in a container: registered as asked (a single-host setup, a sidecar, a
- * test), with one WARN saying who can reach it.</li>
+ * <li>Set explicitly in {@code rpc.listen-on} in a container: registered as asked. A loopback address is a deliberate
+ * single-container setup (a sidecar, a test) and says nothing; a bridge address is often copied from
+ * {@code hostname -i} by mistake, so it gets one WARN saying who can reach it.</li>
  * <li>Outside a container: nothing to say; an explicit loopback {@code rpc.listen-on} is the documented single-machine
  * setup.</li>
  * </ul>
@@ -44,10 +45,12 @@ final class ContainerAddressCheck {
 		}
 		String address = resolved.address().toString();
 		if (RegistrationAddressResolver.PROPERTY.equals(resolved.origin())) {
+			if (kind.equals("loopback")) {
+				return;
+			}
 			logger.warn("Registering " + address + " as rpc.listen-on says, but it is on " + kind + " and this process"
-					+ " runs in a container (" + evidence + "): only callers in " + (kind.equals("loopback")
-							? "this container" : "containers on this host")
-					+ " can reach it. Set rpc.listen-on to an address callers can reach (in Kubernetes: ${POD_IP})");
+					+ " runs in a container (" + evidence + "): only callers in containers on this host can reach it."
+					+ " Set rpc.listen-on to an address callers can reach (in Kubernetes: ${POD_IP})");
 			return;
 		}
 		throw new ContainerAddressException(address, resolved.origin(), kind, evidence);

@@ -1,6 +1,7 @@
 package io.github.rpcdiscovery.etcd.registration;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,9 +60,6 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 	private final Map<EtcdRegistration, LeaseKeeper> withdrawn = new ConcurrentHashMap<>();
 
 	private volatile DiscoveryObserver observer = DiscoveryObserver.NONE;
-
-	/** How long reading the status may wait for etcd's answer about one lease. */
-	private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(1);
 
 	/**
 	 * @param connections the shared etcd clients
@@ -204,11 +202,11 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 	}
 
 	@Override
-	public List<RegistrationStatus> registrations(boolean askRegistry) {
-		List<LeaseKeeper> all = new java.util.ArrayList<>(this.keepers.values());
+	public List<RegistrationStatus> registrations() {
+		List<LeaseKeeper> all = new ArrayList<>(this.keepers.values());
 		all.addAll(this.withdrawn.values());
 		return all.stream()
-			.map((keeper) -> keeper.status(askRegistry, STATUS_TIMEOUT))
+			.map(LeaseKeeper::status)
 			.sorted((a, b) -> a.serviceKey().compareTo(b.serviceKey()))
 			.toList();
 	}

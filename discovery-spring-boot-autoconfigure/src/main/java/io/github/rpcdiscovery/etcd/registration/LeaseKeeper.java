@@ -190,10 +190,9 @@ final class LeaseKeeper implements AutoCloseable {
 	/**
 	 * Where the registration stands now. A registration whose lease has gone without renewal for longer than its TTL
 	 * is reported {@link RegistrationState#LOST} from the moment it expired, even before etcd answers again to confirm.
-	 * @param askEtcd also ask etcd for the lease's time to live (bounded by {@code timeout}); otherwise it is computed
-	 * from the last renewal
+	 * The TTL left is computed from the last renewal: reading the status never calls etcd.
 	 */
-	RegistrationStatus status(boolean askEtcd, Duration timeout) {
+	RegistrationStatus status() {
 		Phase current = this.phase;
 		ActiveLease lease = this.published;
 		long now = System.currentTimeMillis();
@@ -203,10 +202,6 @@ final class LeaseKeeper implements AutoCloseable {
 		Duration ttlLeft = null;
 		if (lease != null) {
 			long left = this.ttlSeconds * 1000 - Math.max(0, now - renewed);
-			if (askEtcd) {
-				Long asked = askTimeToLive(lease.id(), timeout);
-				left = (asked != null) ? asked * 1000 : left;
-			}
 			ttlLeft = Duration.ofMillis(Math.max(0, left));
 			if (state == RegistrationState.UP && left <= 0) {
 				state = RegistrationState.LOST;
@@ -218,20 +213,6 @@ final class LeaseKeeper implements AutoCloseable {
 				(lease != null) ? hex(lease.id()) : null, Duration.ofSeconds(this.ttlSeconds), ttlLeft,
 				(renewed > 0) ? Instant.ofEpochMilli(renewed) : null, state,
 				Instant.ofEpochMilli(since), current.lastError());
-	}
-
-	private @Nullable Long askTimeToLive(long leaseId, Duration timeout) {
-		try {
-			return EtcdCalls.await(this.client.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT), timeout)
-				.getTTL();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return null;
-		}
-		catch (Exception ex) {
-			return null;
-		}
 	}
 
 	private void enter(RegistrationState state, @Nullable String error) {
@@ -688,13 +669,7 @@ final class LeaseKeeper implements AutoCloseable {
 		return String.format("%016x", leaseId);
 	}
 
-	/**
-	 * A granted lease and the keys written on it.
-	 *
-	 * @param id the lease id
-	 * @param key the instance key
-	 * @param metadataKey the metadata key
-	 */
+	/** Where the registration stands since when, and the kind of the last failure while it is not as wanted. */
 	private record Phase(RegistrationState state, long sinceMillis, @Nullable String lastError) {
 
 		Phase withError(@Nullable String error) {
@@ -703,6 +678,13 @@ final class LeaseKeeper implements AutoCloseable {
 
 	}
 
+	/**
+	 * A granted lease and the keys written on it.
+	 *
+	 * @param id the lease id
+	 * @param key the instance key
+	 * @param metadataKey the metadata key
+	 */
 	record ActiveLease(long id, String key, String metadataKey) {
 
 		/** {@code <hex> (<signed decimal>)}: etcdctl prints the hex, go-zero's key holds the decimal. */
