@@ -299,7 +299,8 @@ final class LeaseKeeper implements AutoCloseable {
 			throw ex;
 		}
 		attach(granted, revision);
-		enter(RegistrationState.UP, null);
+		// a re-grant starts a new UP period even if the lost lease was never reported LOST (it expired unseen)
+		this.phase = new Phase(RegistrationState.UP, System.currentTimeMillis(), null);
 		this.observer.leaseGranted(this.registration.requireKey(), previous != null);
 		if (previous == null) {
 			logger.info("Registered " + this.registration.requireKey() + " in " + this.cluster + ": " + granted.key()
