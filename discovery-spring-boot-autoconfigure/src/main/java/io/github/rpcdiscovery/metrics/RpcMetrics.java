@@ -2,6 +2,7 @@ package io.github.rpcdiscovery.metrics;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,7 +121,7 @@ public final class RpcMetrics implements MeterBinder, DiscoveryObserver, Catalog
 		for (ConnectionState state : ConnectionState.values()) {
 			Gauge.builder("rpc.discovery.connection.state", connection, (c) -> (c.state() == state) ? 1 : 0)
 				.description("1 for the state a registry connection is in, 0 for the others")
-				.tags(tags.and("state", state.name().toLowerCase(java.util.Locale.ROOT)))
+				.tags(tags.and("state", state.name().toLowerCase(Locale.ROOT)))
 				.register(meters);
 		}
 		TimeGauge.builder("rpc.discovery.connection.staleness", connection, TimeUnit.MILLISECONDS,
@@ -152,16 +153,12 @@ public final class RpcMetrics implements MeterBinder, DiscoveryObserver, Catalog
 
 	@Override
 	public void leaseRenewed(String serviceKey) {
+		bindRegistration(serviceKey);
+		// null while another thread is still binding this key's meters, or before binding: that renewal goes uncounted
 		Counter counter = this.renewals.get(serviceKey);
-		if (counter == null) {
-			MeterRegistry meters = this.registry;
-			if (meters == null) {
-				return;
-			}
-			bindRegistration(serviceKey);
-			counter = this.renewals.get(serviceKey);
+		if (counter != null) {
+			counter.increment();
 		}
-		counter.increment();
 	}
 
 	@Override
@@ -191,7 +188,7 @@ public final class RpcMetrics implements MeterBinder, DiscoveryObserver, Catalog
 		for (RegistrationState state : RegistrationState.values()) {
 			Gauge.builder("rpc.registration.state", this, (m) -> (m.stateOf(serviceKey) == state) ? 1 : 0)
 				.description("1 for the state this application's registration is in, 0 for the others")
-				.tags("service", serviceKey, "state", state.name().toLowerCase(java.util.Locale.ROOT))
+				.tags("service", serviceKey, "state", state.name().toLowerCase(Locale.ROOT))
 				.register(meters);
 		}
 	}

@@ -133,6 +133,9 @@ class OperationsEtcdIntegrationTest {
 		await().atMost(Duration.ofSeconds(5)).until(() -> counter(meters, "rpc.registration.lease.renewals") > 0);
 		assertThat(counter(meters, "rpc.registration.lease.regrants")).isZero();
 		String firstKey = (String) rpcRegistration().get("key");
+		// while etcd answers, renewals keep the TTL left above zero: a healthy registration never looks lost
+		await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+			.until(() -> "UP".equals(registration().get("status")) && (long) registration().get("ttlLeftMillis") > 0);
 
 		// etcd goes away, and comes back without its data: the lease is gone
 		this.etcd.stop();
