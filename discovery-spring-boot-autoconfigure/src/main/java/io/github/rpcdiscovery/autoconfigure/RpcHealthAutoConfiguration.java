@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 
 /**
  * Health: the etcd connections and this application's registrations in Spring Cloud's {@code discoveryComposite}
@@ -33,8 +34,10 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(RpcHealthProperties.class)
 final class RpcHealthAutoConfiguration {
 
+	// only when etcd is configured: the source exists whenever jetcd is on the classpath
 	@Bean
 	@ConditionalOnBean(EtcdDiscoverySource.class)
+	@Conditional(OnEtcdDiscoveryCondition.class)
 	@ConditionalOnMissingBean(name = "etcdDiscoveryHealthIndicator")
 	@ConditionalOnEnabledHealthIndicator("etcdDiscovery")
 	RegistryHealthIndicator etcdDiscoveryHealthIndicator(EtcdDiscoverySource source) {

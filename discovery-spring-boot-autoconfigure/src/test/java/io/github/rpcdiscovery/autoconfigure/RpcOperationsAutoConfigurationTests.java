@@ -11,6 +11,7 @@ import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.metrics.RpcMetrics;
 import io.github.rpcdiscovery.target.HostAndPort;
+import io.github.rpcdiscovery.test.net.FreePorts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -102,14 +103,22 @@ class RpcOperationsAutoConfigurationTests {
 	}
 
 	@Test
-	void withoutEtcdHostsNothingIsRegisteredAndNoConnectionIsShown() {
-		this.runner.run((context) -> {
-			assertThat(context).doesNotHaveBean(RegistrationHealthIndicator.class);
-			// the etcd source exists whenever jetcd is on the classpath; it shows no connection until one is used
+	void withoutEtcdThereIsNoEtcdIndicator() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(RegistryHealthIndicator.class)
+			.doesNotHaveBean(RegistrationHealthIndicator.class));
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void anEtcdClientBlockAloneBringsTheRegistryIndicatorButNoRegistration() {
+		// nobody listens there: the watch of the configured service keeps trying, and the health shows it, UP
+		String hosts = "127.0.0.1:" + FreePorts.next();
+		this.runner.withPropertyValues("rpc.clients[1].target=etcd:///" + hosts + "?key=order.rpc").run((context) -> {
+			assertThat(context).hasSingleBean(RegistryHealthIndicator.class)
+				.doesNotHaveBean(RegistrationHealthIndicator.class);
 			Health etcd = context.getBean(RegistryHealthIndicator.class).health();
 			assertThat(etcd.getStatus()).isEqualTo(Status.UP);
-			assertThat(etcd.getDetails()).containsEntry("connections", Map.of())
-				.containsEntry("servingFrozenView", false);
+			assertThat((Map<String, Object>) etcd.getDetails().get("connections")).containsOnlyKeys(hosts);
 		});
 	}
 
