@@ -1,12 +1,18 @@
 package io.github.rpcdiscovery.autoconfigure;
 
+import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.core.ServiceCatalog;
+import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
 import io.github.rpcdiscovery.etcd.EtcdDiscoverySource;
+import io.github.rpcdiscovery.etcd.EtcdStartupCheck;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -16,12 +22,22 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = { EtcdAutoConfiguration.class, RpcDiscoveryAutoConfiguration.class })
 @ConditionalOnClass(name = "io.etcd.jetcd.Client")
 @ConditionalOnRpcDiscoveryEnabled
+@EnableConfigurationProperties(RpcProperties.class)
 final class EtcdDiscoveryAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	EtcdDiscoverySource rpcEtcdDiscoverySource(ServiceCatalog catalog, EtcdConnections connections) {
 		return new EtcdDiscoverySource(catalog, connections);
+	}
+
+	/** {@code rpc.etcd.fail-fast=true}: etcd that cannot be used at startup fails it, naming the cause. */
+	@Bean
+	@ConditionalOnBooleanProperty("rpc.etcd.fail-fast")
+	@ConditionalOnBean(ServiceDiscovery.class)
+	EtcdStartupCheck rpcEtcdStartupCheck(ServiceDiscovery discovery, EtcdDiscoverySource source,
+			EtcdConnections connections, RpcProperties properties) {
+		return new EtcdStartupCheck(discovery, source, connections, properties.discovery().initialLoadTimeout());
 	}
 
 }

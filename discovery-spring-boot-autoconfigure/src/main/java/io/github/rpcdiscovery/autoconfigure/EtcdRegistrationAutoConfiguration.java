@@ -50,9 +50,12 @@ final class EtcdRegistrationAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	EtcdServiceRegistry etcdServiceRegistry(EtcdConnections connections, RpcProperties rpc,
-			RegistrationProperties registration) {
+			RegistrationProperties registration, Environment environment) {
 		EtcdCluster cluster = DiscoveryPlanResolver.resolve(rpc).defaultEtcd();
-		return new EtcdServiceRegistry(connections, cluster, registration.failFast());
+		// rpc.etcd.fail-fast covers registration as well; rpc.registration.fail-fast (older) covers only registration
+		boolean failFast = registration.failFast()
+				|| environment.getProperty("rpc.etcd.fail-fast", Boolean.class, false);
+		return new EtcdServiceRegistry(connections, cluster, failFast);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -183,9 +183,18 @@ final class ClusterLoads {
 		}
 		this.unreachable = true;
 		this.unreachableSinceNanos = System.nanoTime();
+		this.cluster.tracker().unreachable("UNREACHABLE: " + ((failure != null) ? EtcdFailures.describe(failure)
+				: "no answer"));
+		String meanwhile = this.cluster.everListed()
+				? "serving the last known instances of " + this.cluster.serviceKeyCount() + " service key(s) and retrying"
+				: "its services get instances once it answers; retrying in the background (rpc.etcd.fail-fast=true"
+						+ " fails startup instead)";
 		logger.warn(this.cluster.cluster() + " is unreachable (listing '" + mirror.prefix() + "': "
-				+ ((failure != null) ? EtcdFailures.describe(failure) : "no answer") + "); serving the last known"
-				+ " instances of " + this.cluster.serviceKeyCount() + " service key(s) and retrying");
+				+ ((failure != null) ? EtcdFailures.describe(failure) : "no answer") + "); " + meanwhile);
+	}
+
+	boolean isUnreachable() {
+		return this.unreachable;
 	}
 
 	private void reachable() {
@@ -194,6 +203,7 @@ final class ClusterLoads {
 			return;
 		}
 		this.unreachable = false;
+		this.cluster.refreshState();
 		Duration outage = Duration.ofNanos(System.nanoTime() - this.unreachableSinceNanos);
 		logger.info(this.cluster.cluster() + " is reachable again after "
 				+ String.format(Locale.ROOT, "%.1f s", outage.toMillis() / 1000.0) + "; reloading what changed"

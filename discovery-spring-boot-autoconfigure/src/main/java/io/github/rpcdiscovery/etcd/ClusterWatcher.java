@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 
 import io.etcd.jetcd.Client;
 import io.github.rpcdiscovery.core.ServiceCatalog;
+import io.github.rpcdiscovery.status.ConnectionTracker;
 import io.github.rpcdiscovery.target.EtcdCluster;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -47,7 +48,21 @@ final class ClusterWatcher implements AutoCloseable {
 
 	private final Map<String, ServiceKeyWatcher> keys = new HashMap<>();
 
-	ClusterWatcher(EtcdCluster cluster, Client client, ServiceCatalog catalog, EtcdDiscoverySettings settings) {
+	/** The connection's state for the actuator, health and metrics; written on the executor, read anywhere. */
+	private final ConnectionTracker tracker;
+
+	/** Prefixes etcd refuses to list now (permissions), with etcd's reason. */
+	private final Map<PrefixMirror, String> rejected = new HashMap<>();
+
+	/** The newest revision any prefix of this cluster was read at. */
+	private long newestRevision;
+
+	/** What went wrong last (unreachable, refused), for the startup check; cleared once a listing succeeds. */
+	private volatile @Nullable Throwable lastFailure;
+
+	ClusterWatcher(EtcdCluster cluster, Client client, ServiceCatalog catalog, EtcdDiscoverySettings settings,
+			ConnectionTracker tracker) {
+		this.tracker = tracker;
 		this.cluster = cluster;
 		this.client = client;
 		this.catalog = catalog;
@@ -93,6 +108,65 @@ final class ClusterWatcher implements AutoCloseable {
 
 	EtcdDiscoverySettings settings() {
 		return this.settings;
+	}
+
+	ConnectionTracker tracker() {
+		return this.tracker;
+	}
+
+	/** A prefix was listed at {@code revision} (on the executor). */
+	void prefixListed(PrefixMirror mirror, long revision) {
+		this.rejected.remove(mirror);
+		this.lastFailure = null;
+		this.newestRevision = Math.max(this.newestRevision, revision);
+		this.tracker.listed("etcd revision " + this.newestRevision);
+		refreshState();
+	}
+
+	/** Watch events of a prefix were applied, up to {@code revision} (on the executor). */
+	void eventsApplied(int count, long revision) {
+		this.newestRevision = Math.max(this.newestRevision, revision);
+		this.tracker.eventsApplied(count, "etcd revision " + this.newestRevision);
+	}
+
+	/** The last failure to list, or {@code null} if the last listing succeeded. */
+	@Nullable Throwable lastFailure() {
+		return this.lastFailure;
+	}
+
+	void listingFailed(Throwable failure) {
+		this.lastFailure = failure;
+	}
+
+	/** Whether any prefix of this cluster was ever listed. */
+	boolean everListed() {
+		return this.newestRevision > 0;
+	}
+
+	/** etcd refuses to list a prefix (on the executor). */
+	void prefixRejected(PrefixMirror mirror, String reason) {
+		this.rejected.put(mirror, reason);
+		refreshState();
+	}
+
+	/** A prefix is no longer watched (on the executor). */
+	void prefixClosed(PrefixMirror mirror) {
+		if (this.rejected.remove(mirror) != null) {
+			refreshState();
+		}
+	}
+
+	/** Sets the connection state from what is known now; {@link ClusterLoads} reports unreachability itself. */
+	void refreshState() {
+		if (this.loads.isUnreachable()) {
+			return;
+		}
+		if (!this.rejected.isEmpty()) {
+			this.tracker.denied("REJECTED: " + this.rejected.values().iterator().next());
+		}
+		else if (this.newestRevision > 0) {
+			this.tracker.connected();
+		}
 	}
 
 	ClusterLoads loads() {
@@ -159,6 +233,7 @@ final class ClusterWatcher implements AutoCloseable {
 			this.keys.values().forEach(ServiceKeyWatcher::close);
 			this.keys.clear();
 			this.metadata.close();
+			this.tracker.close();
 			closed.complete(null);
 		}, () -> closed.complete(null));
 		try {

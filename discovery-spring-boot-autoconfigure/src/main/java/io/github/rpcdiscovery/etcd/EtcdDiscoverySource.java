@@ -6,9 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.rpcdiscovery.core.DiscoverySource;
 import io.github.rpcdiscovery.core.ServiceCatalog;
+import io.github.rpcdiscovery.status.RegistryConnections;
+import io.github.rpcdiscovery.status.RegistryStatusProvider;
 import io.github.rpcdiscovery.target.EtcdCluster;
 import io.github.rpcdiscovery.target.EtcdTarget;
 import io.github.rpcdiscovery.target.Upstream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Discovery from etcd with go-zero's layout: a service id resolves to the values under {@code <key>/} (with the
@@ -34,7 +37,7 @@ import io.github.rpcdiscovery.target.Upstream;
  * answers again; a service whose first load fails is retried in the background (jittered back-off, capped at
  * {@link EtcdDiscoverySettings#maxBackoff()}) and its {@link #watch} future completes when it succeeds.
  */
-public final class EtcdDiscoverySource implements DiscoverySource {
+public final class EtcdDiscoverySource implements DiscoverySource, RegistryStatusProvider {
 
 	public static final String NAME = "etcd";
 
@@ -45,6 +48,8 @@ public final class EtcdDiscoverySource implements DiscoverySource {
 	private final EtcdDiscoverySettings settings;
 
 	private final Map<EtcdCluster, ClusterWatcher> clusters = new ConcurrentHashMap<>();
+
+	private final RegistryConnections connectionStates = new RegistryConnections(NAME);
 
 	private volatile boolean closed;
 
@@ -74,8 +79,24 @@ public final class EtcdDiscoverySource implements DiscoverySource {
 		}
 		EtcdTarget target = (EtcdTarget) upstream.target();
 		ClusterWatcher cluster = this.clusters.computeIfAbsent(target.cluster(), (spec) -> new ClusterWatcher(spec,
-				this.connections.client(spec), this.catalog, this.settings));
+				this.connections.client(spec), this.catalog, this.settings,
+				this.connectionStates.track(String.join(",", spec.hosts()))));
 		return cluster.watch(upstream.serviceId(), target.key());
+	}
+
+	/**
+	 * Why a cluster's services are not loaded: the last failure to list them, or {@code null} if none is known (the
+	 * cluster was never watched, or its last listing succeeded).
+	 */
+	public @Nullable Throwable lastFailure(EtcdCluster cluster) {
+		ClusterWatcher watcher = this.clusters.get(cluster);
+		return (watcher != null) ? watcher.lastFailure() : null;
+	}
+
+	/** The state of each cluster watched: connected or not since when, the revision read, how stale the view is. */
+	@Override
+	public RegistryConnections registryConnections() {
+		return this.connectionStates;
 	}
 
 	@Override

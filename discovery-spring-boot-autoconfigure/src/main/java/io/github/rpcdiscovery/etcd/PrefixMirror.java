@@ -153,6 +153,7 @@ final class PrefixMirror {
 		this.revision = listing.revision();
 		this.loaded = true;
 		watchFrom(listing.revision() + 1);
+		this.cluster.prefixListed(this, listing.revision());
 		this.owner.mirrorChanged(this, null);
 		return LoadOutcome.LOADED;
 	}
@@ -162,6 +163,7 @@ final class PrefixMirror {
 		if (this.closed) {
 			return LoadOutcome.CLOSED;
 		}
+		this.cluster.listingFailed(failure);
 		EtcdFailures.Kind kind = EtcdFailures.classify(failure);
 		if (kind == EtcdFailures.Kind.UNREACHABLE) {
 			return LoadOutcome.UNREACHABLE;
@@ -177,6 +179,7 @@ final class PrefixMirror {
 		String reason = EtcdFailures.describe(failure);
 		boolean firstTime = !reason.equals(this.rejection);
 		this.rejection = reason;
+		this.cluster.prefixRejected(this, reason);
 		listAgainIn(this.rejectedBackoff.next());
 		this.owner.mirrorRejected(this, reason, firstTime);
 		return LoadOutcome.REJECTED;
@@ -202,13 +205,14 @@ final class PrefixMirror {
 		}
 	}
 
-	private void apply(int watchGeneration, WatchResponse response) {
+	private void apply(int watchGeneration, WatchResponse response, long arrivedNanos) {
 		if (watchGeneration != this.generation || this.closed) {
 			return;
 		}
 		long appliedUpTo = this.revision;
 		long newest = this.revision;
 		Set<String> changed = null;
+		int applied = 0;
 		for (WatchEvent event : response.getEvents()) {
 			KeyValue keyValue = event.getKeyValue();
 			long modRevision = keyValue.getModRevision();
@@ -216,6 +220,7 @@ final class PrefixMirror {
 				continue;
 			}
 			newest = Math.max(newest, modRevision);
+			applied++;
 			String key = PrefixListing.text(keyValue.getKey());
 			boolean keyChanged = switch (event.getEventType()) {
 				case PUT -> {
@@ -231,8 +236,13 @@ final class PrefixMirror {
 			}
 		}
 		this.revision = newest;
+		if (applied > 0) {
+			this.cluster.eventsApplied(applied, newest);
+		}
 		if (changed != null) {
 			this.owner.mirrorChanged(this, changed);
+			// the catalog listeners ran inside: this is the time from etcd's event to the updated catalog
+			this.cluster.tracker().propagated(System.nanoTime() - arrivedNanos);
 		}
 	}
 
@@ -279,6 +289,7 @@ final class PrefixMirror {
 		this.closed = true;
 		this.generation++;
 		closeWatcher();
+		this.cluster.prefixClosed(this);
 	}
 
 	@Override
@@ -297,7 +308,8 @@ final class PrefixMirror {
 
 		@Override
 		public void onNext(WatchResponse response) {
-			PrefixMirror.this.cluster.execute(() -> apply(this.watchGeneration, response), null);
+			long arrived = System.nanoTime();
+			PrefixMirror.this.cluster.execute(() -> apply(this.watchGeneration, response, arrived), null);
 		}
 
 		@Override

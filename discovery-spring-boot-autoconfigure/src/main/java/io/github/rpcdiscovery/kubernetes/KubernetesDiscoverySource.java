@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.rpcdiscovery.config.InvalidRpcPropertyException;
 import io.github.rpcdiscovery.core.DiscoverySource;
 import io.github.rpcdiscovery.core.ServiceCatalog;
+import io.github.rpcdiscovery.status.RegistryConnections;
+import io.github.rpcdiscovery.status.RegistryStatusProvider;
 import io.github.rpcdiscovery.target.DiscoveryPlan;
 import io.github.rpcdiscovery.target.KubernetesTarget;
 import io.github.rpcdiscovery.target.Upstream;
@@ -31,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * slice of the namespace, however few of its Services this application calls. A watchdog thread checks the watches
  * once a second: a lost watch is reported once, and the Service is listed anew when it is back.
  */
-public final class KubernetesDiscoverySource implements DiscoverySource {
+public final class KubernetesDiscoverySource implements DiscoverySource, RegistryStatusProvider {
 
 	public static final String NAME = "kubernetes";
 
@@ -49,6 +51,8 @@ public final class KubernetesDiscoverySource implements DiscoverySource {
 	private final WatchReporter reporter;
 
 	private final Map<String, SliceWatch> watches = new ConcurrentHashMap<>();
+
+	private final RegistryConnections connectionStates = new RegistryConnections(NAME);
 
 	private final ScheduledExecutorService watchdog;
 
@@ -104,7 +108,7 @@ public final class KubernetesDiscoverySource implements DiscoverySource {
 			return watch;
 		}
 		SliceWatch created = new SliceWatch(this.client, target.namespace(), target.service(), this.catalog,
-				this.reporter, this.properties.includeServiceLabels());
+				this.reporter, this.properties.includeServiceLabels(), this.connectionStates.track(key));
 		watch = this.watches.putIfAbsent(key, created);
 		if (watch != null) {
 			return watch;
@@ -157,6 +161,12 @@ public final class KubernetesDiscoverySource implements DiscoverySource {
 		List<SliceWatch.WatchStatus> status = new ArrayList<>();
 		this.watches.values().forEach((watch) -> status.add(watch.status()));
 		return status;
+	}
+
+	/** The state of each watched Service: connected or not since when, the resourceVersion, how stale the view is. */
+	@Override
+	public RegistryConnections registryConnections() {
+		return this.connectionStates;
 	}
 
 	String apiServer() {

@@ -20,6 +20,7 @@ import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.kubernetes.KubernetesProperties.AddressFamily;
 import io.github.rpcdiscovery.kubernetes.ServiceBinding.Assembly;
 import io.github.rpcdiscovery.kubernetes.ServiceBinding.Problem;
+import io.github.rpcdiscovery.status.ConnectionTracker;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -55,6 +56,9 @@ final class SliceWatch implements AutoCloseable {
 
 	private final boolean includeServiceLabels;
 
+	/** The state of this watch for the actuator, health and metrics. */
+	private final ConnectionTracker tracker;
+
 	private final Object lock = new Object();
 
 	private final Map<String, Bound> bindings = new LinkedHashMap<>();
@@ -76,7 +80,8 @@ final class SliceWatch implements AutoCloseable {
 	private volatile @Nullable KubernetesAccessDeniedException accessProblem;
 
 	SliceWatch(KubernetesClient client, String namespace, String service, ServiceCatalog catalog,
-			WatchReporter reporter, boolean includeServiceLabels) {
+			WatchReporter reporter, boolean includeServiceLabels, ConnectionTracker tracker) {
+		this.tracker = tracker;
 		this.client = client;
 		this.namespace = namespace;
 		this.service = service;
@@ -198,6 +203,7 @@ final class SliceWatch implements AutoCloseable {
 			}
 		}
 		this.reporter.forget(this);
+		this.tracker.close();
 	}
 
 	@Override
@@ -245,6 +251,7 @@ final class SliceWatch implements AutoCloseable {
 				return;
 			}
 			this.synced = true;
+			listed();
 			publishAll();
 		}
 		accessGranted();
@@ -252,6 +259,7 @@ final class SliceWatch implements AutoCloseable {
 	}
 
 	private void changed(SharedIndexInformer<?> source) {
+		long arrived = System.nanoTime();
 		synchronized (this.lock) {
 			// a replacement's first list is published once, when it is complete
 			if (this.closed || !this.synced || (source != this.informer && source != this.serviceInformer)) {
@@ -259,6 +267,19 @@ final class SliceWatch implements AutoCloseable {
 			}
 			publishAll();
 		}
+		this.tracker.eventsApplied(1, position(source));
+		this.tracker.propagated(System.nanoTime() - arrived);
+	}
+
+	/** A complete list is about to be published (under the lock, so readers see both together): current. */
+	private void listed() {
+		this.tracker.listed(position(this.informer));
+		this.tracker.connected();
+	}
+
+	private static String position(@Nullable SharedIndexInformer<?> informer) {
+		String version = (informer != null) ? informer.lastSyncResourceVersion() : null;
+		return "resourceVersion " + ((version != null) ? version : "?");
 	}
 
 	private void replaceWith(SharedIndexInformer<EndpointSlice> fresh) {
@@ -272,6 +293,7 @@ final class SliceWatch implements AutoCloseable {
 				this.informer = fresh;
 				this.replacement = null;
 				this.ticksWithoutWatch = 0;
+				listed();
 				publishAll();
 			}
 		}
@@ -291,6 +313,7 @@ final class SliceWatch implements AutoCloseable {
 		if (code == 401 || code == 403) {
 			KubernetesAccessDeniedException problem = accessDenied(source, api);
 			this.accessProblem = problem;
+			this.tracker.denied("DENIED: HTTP " + code);
 			// recorded before the first loads fail: the startup check reads the record once they have
 			this.reporter.denied(this, problem);
 			List<Bound> bound;
@@ -301,6 +324,7 @@ final class SliceWatch implements AutoCloseable {
 		}
 		else {
 			String what = describe(failure, code);
+			this.tracker.unreachable("UNREACHABLE: " + what);
 			boolean listed;
 			synchronized (this.lock) {
 				listed = this.synced;

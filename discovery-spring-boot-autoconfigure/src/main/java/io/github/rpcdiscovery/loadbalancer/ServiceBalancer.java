@@ -1,12 +1,15 @@
 package io.github.rpcdiscovery.loadbalancer;
 
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.random.RandomGenerator;
 
 import io.github.rpcdiscovery.balancer.Balancer;
 import io.github.rpcdiscovery.balancer.BalancerSettings;
 import io.github.rpcdiscovery.balancer.BalancingPolicy;
+import io.github.rpcdiscovery.balancer.EjectionListener;
 import io.github.rpcdiscovery.balancer.NanoClock;
+import io.github.rpcdiscovery.balancer.NodeStats;
 import io.github.rpcdiscovery.balancer.NodeTable;
 import io.github.rpcdiscovery.balancer.Outcome;
 import io.github.rpcdiscovery.core.DiscoveredInstance;
@@ -29,11 +32,15 @@ public final class ServiceBalancer {
 
 	private final CallTracker calls;
 
+	private final LongAdder picks = new LongAdder();
+
+	private final LongAdder ejections = new LongAdder();
+
 	ServiceBalancer(String serviceId, BalancingPolicy policy, BalancerSettings settings, NanoClock clock,
 			RandomGenerator random) {
 		this.serviceId = serviceId;
 		this.policy = policy;
-		NodeTable table = new NodeTable(settings, clock, new EjectionLogger(serviceId));
+		NodeTable table = new NodeTable(settings, clock, new CountingEjections(new EjectionLogger(serviceId)));
 		this.balancer = new Balancer<>(table, policy.newPicker(clock, random), ServiceBalancer::nodeId);
 		this.calls = new CallTracker(this.balancer, clock, CallTracker.ABANDON_AFTER);
 	}
@@ -48,7 +55,21 @@ public final class ServiceBalancer {
 
 	/** One of the instances, or {@code null} if there are none. */
 	public @Nullable ServiceInstance pick(List<ServiceInstance> instances) {
-		return this.balancer.pick(instances);
+		ServiceInstance picked = this.balancer.pick(instances);
+		if (picked != null) {
+			this.picks.increment();
+		}
+		return picked;
+	}
+
+	/** Instances picked since startup, for metrics. */
+	public long picks() {
+		return this.picks.sum();
+	}
+
+	/** Ejections since startup (each ejection of each node, the longer ones of an outage included), for metrics. */
+	public long ejections() {
+		return this.ejections.sum();
 	}
 
 	/** A call to an instance starts; {@code request} identifies the call until {@link #callEnded}. */
@@ -66,6 +87,28 @@ public final class ServiceBalancer {
 
 	CallTracker calls() {
 		return this.calls;
+	}
+
+	/** Counts ejections, then lets the logger say them. */
+	private final class CountingEjections implements EjectionListener {
+
+		private final EjectionListener delegate;
+
+		CountingEjections(EjectionListener delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public void ejected(NodeStats node, Outcome cause, int ejections, long nanos) {
+			ServiceBalancer.this.ejections.increment();
+			this.delegate.ejected(node, cause, ejections, nanos);
+		}
+
+		@Override
+		public void readmitted(NodeStats node, long outageNanos) {
+			this.delegate.readmitted(node, outageNanos);
+		}
+
 	}
 
 	/** {@code host:port}, the node identity: what was learnt about an address stays with the address. */

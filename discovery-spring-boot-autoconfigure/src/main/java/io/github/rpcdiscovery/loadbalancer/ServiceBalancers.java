@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -27,6 +29,8 @@ public final class ServiceBalancers {
 
 	private final RandomGenerator random;
 
+	private final List<Consumer<ServiceBalancer>> creationListeners = new CopyOnWriteArrayList<>();
+
 	public ServiceBalancers(Function<String, BalancingPolicy> policies, BalancerSettings settings, NanoClock clock,
 			RandomGenerator random) {
 		this.policies = policies;
@@ -37,8 +41,25 @@ public final class ServiceBalancers {
 
 	/** The balancer of a service, created on first use with the policy configured for it. */
 	public ServiceBalancer forService(String serviceId) {
-		return this.balancers.computeIfAbsent(serviceId, (id) -> new ServiceBalancer(id, this.policies.apply(id),
-				this.settings, this.clock, this.random));
+		ServiceBalancer existing = this.balancers.get(serviceId);
+		if (existing != null) {
+			return existing;
+		}
+		boolean[] created = new boolean[1];
+		ServiceBalancer balancer = this.balancers.computeIfAbsent(serviceId, (id) -> {
+			created[0] = true;
+			return new ServiceBalancer(id, this.policies.apply(id), this.settings, this.clock, this.random);
+		});
+		if (created[0]) {
+			this.creationListeners.forEach((listener) -> listener.accept(balancer));
+		}
+		return balancer;
+	}
+
+	/** Tells {@code listener} about every balancer: those created so far at once, the others when created. */
+	public void onBalancer(Consumer<ServiceBalancer> listener) {
+		this.creationListeners.add(listener);
+		this.balancers.values().forEach(listener);
 	}
 
 	/** The state of every service called so far, by service id. */

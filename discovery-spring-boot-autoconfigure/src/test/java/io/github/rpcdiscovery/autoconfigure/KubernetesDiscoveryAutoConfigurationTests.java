@@ -22,6 +22,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.cloud.client.discovery.health.DiscoveryHealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -207,8 +208,11 @@ class KubernetesDiscoveryAutoConfigurationTests {
 			Health health = context.getBean(KubernetesDiscoveryHealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("apiServer", cluster.url() + "/");
-			assertThat(health.getDetails().get("services")).hasToString(
-					"{shop/cart={serviceIds=[cart], state=watching, slices=1}}");
+			assertThat(health.getDetails().get("services")).asString()
+				.startsWith("{shop/cart={serviceIds=[cart], state=watching, slices=1, connection=CONNECTED, since=")
+				.endsWith(", stalenessMillis=0}}");
+			assertThat(health.getDetails()).containsEntry("servingFrozenView", false);
+			assertThat(context.getBean(DiscoveryHealthIndicator.class).getName()).isEqualTo("kubernetes");
 		});
 	}
 

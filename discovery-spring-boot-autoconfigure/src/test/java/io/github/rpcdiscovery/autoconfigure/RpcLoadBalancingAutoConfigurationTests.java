@@ -3,13 +3,15 @@ package io.github.rpcdiscovery.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import io.github.rpcdiscovery.actuate.RpcEndpoint;
 import io.github.rpcdiscovery.balancer.BalancingPolicy;
+import io.github.rpcdiscovery.balancer.NodeState;
 import io.github.rpcdiscovery.balancer.Outcome;
 import io.github.rpcdiscovery.loadbalancer.CatalogServiceInstanceListSupplier;
 import io.github.rpcdiscovery.loadbalancer.ConnectFailureRetryPolicy;
 import io.github.rpcdiscovery.loadbalancer.IdempotentRetryPolicy;
-import io.github.rpcdiscovery.loadbalancer.RpcLoadBalancerEndpoint;
 import io.github.rpcdiscovery.loadbalancer.RpcServiceInstanceLoadBalancer;
 import io.github.rpcdiscovery.loadbalancer.ServiceBalancer;
 import io.github.rpcdiscovery.loadbalancer.ServiceBalancers;
@@ -53,7 +55,7 @@ class RpcLoadBalancingAutoConfigurationTests {
 	private final ApplicationContextRunner withoutDiscoveryClient = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RpcDiscoveryAutoConfiguration.class,
 				RpcLoadBalancerAutoConfiguration.class, RpcBalancerAutoConfiguration.class,
-				RpcLoadBalancerRetryAutoConfiguration.class, RpcLoadBalancerEndpointAutoConfiguration.class,
+				RpcLoadBalancerRetryAutoConfiguration.class, RpcEndpointAutoConfiguration.class,
 				UtilAutoConfiguration.class, LoadBalancerAutoConfiguration.class,
 				BlockingLoadBalancerClientAutoConfiguration.class,
 				org.springframework.cloud.client.loadbalancer.LoadBalancerAutoConfiguration.class,
@@ -135,7 +137,7 @@ class RpcLoadBalancingAutoConfigurationTests {
 	void withoutDiscoveryThereIsNoBalancer() {
 		this.runner.withPropertyValues("rpc.discovery.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(ServiceBalancers.class)
-				.doesNotHaveBean(RpcLoadBalancerEndpoint.class));
+				.doesNotHaveBean(RpcEndpoint.class));
 	}
 
 	@Test
@@ -196,32 +198,39 @@ class RpcLoadBalancingAutoConfigurationTests {
 	}
 
 	@Test
-	void theEndpointShowsEachInstanceOnceExposed() {
-		this.runner.withPropertyValues("management.endpoints.web.exposure.include=rpcloadbalancer").run((context) -> {
+	@SuppressWarnings("unchecked")
+	void theRpcEndpointShowsEachInstanceWithItsBalancerStateOnceExposed() {
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=rpc").run((context) -> {
 			choose(context, "a");
-			RpcLoadBalancerEndpoint endpoint = context.getBean(RpcLoadBalancerEndpoint.class);
-			assertThat(endpoint.services()).containsOnlyKeys("a");
-			assertThat(endpoint.service("a").policy()).isEqualTo("p2c");
-			assertThat(endpoint.service("a").nodes()).extracting("id")
-				.containsExactly("127.0.0.1:8081", "127.0.0.2:8082");
-			assertThat(endpoint.service("b")).isNull();
+			RpcEndpoint endpoint = context.getBean(RpcEndpoint.class);
+			Map<String, Object> services = (Map<String, Object>) endpoint.rpc().get("services");
+			assertThat(services).containsOnlyKeys("a", "b");
+			Map<String, Object> a = endpoint.service("a");
+			assertThat(a).containsEntry("source", "direct").containsEntry("target", "direct://127.0.0.1:8081,127.0.0.2:8082");
+			assertThat((Map<String, Object>) a.get("loadBalancer")).containsEntry("policy", "p2c");
+			List<Map<String, Object>> instances = (List<Map<String, Object>>) a.get("instances");
+			assertThat(instances).extracting((i) -> i.get("address")).containsExactly("127.0.0.1:8081", "127.0.0.2:8082");
+			assertThat(instances).allSatisfy((i) -> assertThat(i.get("balancer")).isInstanceOf(NodeState.class));
+			// b was never called: instances, no balancer state
+			assertThat(endpoint.service("b").get("loadBalancer")).isNull();
+			assertThat(endpoint.service("unknown")).isNull();
 		});
 	}
 
 	@Test
 	void theEndpointCanBeSwitchedOff() {
 		this.runner
-			.withPropertyValues("management.endpoints.web.exposure.include=rpcloadbalancer",
-					"management.endpoint.rpcloadbalancer.access=NONE")
-			.run((context) -> assertThat(context).doesNotHaveBean(RpcLoadBalancerEndpoint.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=rpc",
+					"management.endpoint.rpc.access=NONE")
+			.run((context) -> assertThat(context).doesNotHaveBean(RpcEndpoint.class)
 				.hasSingleBean(ServiceBalancers.class));
 	}
 
 	@Test
 	void withoutActuatorThereIsNoEndpoint() {
 		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
-			.withPropertyValues("management.endpoints.web.exposure.include=rpcloadbalancer")
-			.run((context) -> assertThat(context).doesNotHaveBean(RpcLoadBalancerEndpoint.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=rpc")
+			.run((context) -> assertThat(context).doesNotHaveBean(RpcEndpoint.class)
 				.hasSingleBean(ServiceBalancers.class));
 	}
 

@@ -120,8 +120,10 @@ class KubernetesEndToEndTest {
 		assertThat(discovery.getStatus()).isEqualTo(Status.UP);
 		Health kubernetes = context.getBean(KubernetesDiscoveryHealthIndicator.class).health();
 		assertThat(kubernetes.getStatus()).isEqualTo(Status.UP);
-		assertThat(kubernetes.getDetails().get("services")).hasToString(
-				"{mynamespace/myservice={serviceIds=[myservice], state=watching, slices=1}}");
+		assertThat(kubernetes.getDetails().get("services")).asString()
+			.startsWith("{mynamespace/myservice={serviceIds=[myservice], state=watching, slices=1, connection=CONNECTED,")
+			.endsWith(", stalenessMillis=0}}");
+		assertThat(kubernetes.getDetails()).containsEntry("servingFrozenView", false);
 	}
 
 	@Test

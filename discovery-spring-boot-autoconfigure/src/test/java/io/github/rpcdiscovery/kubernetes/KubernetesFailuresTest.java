@@ -2,6 +2,7 @@ package io.github.rpcdiscovery.kubernetes;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -59,6 +62,23 @@ class KubernetesFailuresTest {
 
 	void awaitAddresses(String serviceId, String... expected) {
 		this.k8s.awaitAddresses(serviceId, expected);
+	}
+
+	Health health() {
+		return new KubernetesDiscoveryHealthIndicator(this.k8s.source()).health();
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> serviceDetail(String name) {
+		return (Map<String, Object>) ((Map<String, Object>) health().getDetails().get("services")).get(name);
+	}
+
+	String connection(String name) {
+		return String.valueOf(serviceDetail(name).get("connection"));
+	}
+
+	long stalenessOf(String name) {
+		return (long) serviceDetail(name).get("stalenessMillis");
 	}
 
 	@Test
@@ -114,12 +134,17 @@ class KubernetesFailuresTest {
 		await().atMost(WAIT).until(() -> !this.k8s.source().accessProblems().isEmpty());
 		await().during(Duration.ofSeconds(1)).atMost(WAIT)
 			.untilAsserted(() -> assertThat(addresses("cart")).containsExactly("127.0.0.1:8080"));
+		await().atMost(WAIT).until(() -> connection("shop/cart").equals("DENIED"));
+		Health denied = health();
+		assertThat(denied.getStatus()).isEqualTo(Status.UP);
+		assertThat(denied.getDetails()).containsEntry("servingFrozenView", true).containsKey("accessDenied");
 		// fabric8 retries a refused watch silently; the relist after the lost watch is what reveals the 403
 		assertThat(output.getAll()).contains("ERROR").contains("cannot list resource \"endpointslices\"");
 
 		this.cluster.allowAll();
 		awaitAddresses("cart", "127.0.0.2:8080");
 		assertThat(output.getAll().split("Kubernetes denied service account", -1)).hasSize(2);
+		await().atMost(WAIT).until(() -> connection("shop/cart").equals("CONNECTED"));
 	}
 
 	@Test
@@ -145,12 +170,23 @@ class KubernetesFailuresTest {
 			assertThat(addresses("cart")).containsExactly("127.0.0.1:8080", "127.0.0.2:8080");
 			assertThat(addresses("stock")).containsExactly("127.0.0.3:8080");
 		});
+		// health stays UP and says the view is frozen, and since when
+		await().atMost(WAIT).until(() -> connection("shop/cart").equals("UNREACHABLE"));
+		Health frozen = health();
+		assertThat(frozen.getStatus()).isEqualTo(Status.UP);
+		assertThat(frozen.getDetails()).containsEntry("servingFrozenView", true);
+		long staleness = stalenessOf("shop/cart");
+		await().atMost(WAIT).until(() -> stalenessOf("shop/cart") >= staleness + 500);
 
 		this.cluster.proxy().heal();
 		// the mock resumes watches without replaying what they missed: only the relist can catch up
 		awaitAddresses("cart", "127.0.0.2:8080", "127.0.0.4:8080");
 		awaitAddresses("stock");
 		await().atMost(WAIT).until(() -> output.getAll().contains("reachable again"));
+		await().atMost(WAIT).until(() -> connection("shop/cart").equals("CONNECTED")
+				&& connection("shop/stock").equals("CONNECTED"));
+		assertThat(health().getDetails()).containsEntry("servingFrozenView", false);
+		assertThat(stalenessOf("shop/cart")).isZero();
 		String text = output.getAll();
 		assertThat(text.split("unreachable", -1)).as("one WARN for two watches").hasSize(2);
 		assertThat(text.split("reachable again", -1)).as("one INFO").hasSize(2);

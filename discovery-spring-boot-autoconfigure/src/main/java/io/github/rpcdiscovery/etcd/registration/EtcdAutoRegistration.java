@@ -50,6 +50,8 @@ public final class EtcdAutoRegistration
 
 	private final RegistrationAddressResolver addresses;
 
+	private final ContainerAddressCheck containerCheck;
+
 	private final AtomicBoolean registered = new AtomicBoolean();
 
 	private final Object lifecycle = new Object();
@@ -60,9 +62,15 @@ public final class EtcdAutoRegistration
 
 	public EtcdAutoRegistration(EtcdServiceRegistry registry, EtcdRegistration registration,
 			RegistrationAddressResolver addresses) {
+		this(registry, registration, addresses, ContainerAddressCheck.system());
+	}
+
+	EtcdAutoRegistration(EtcdServiceRegistry registry, EtcdRegistration registration,
+			RegistrationAddressResolver addresses, ContainerAddressCheck containerCheck) {
 		this.registry = registry;
 		this.registration = registration;
 		this.addresses = addresses;
+		this.containerCheck = containerCheck;
 	}
 
 	@Override
@@ -124,6 +132,7 @@ public final class EtcdAutoRegistration
 						"set spring.application.name (or rpc.etcd.key), or rpc.registration.enabled=false for an"
 								+ " application that only calls others");
 			}
+			this.containerCheck.check(address);
 			this.registration.bindAddress(address.address());
 			logger.debug("Registering " + address.address() + " (from " + address.origin() + ")");
 			publish(new InstancePreRegisteredEvent(this, this.registration));

@@ -1,6 +1,7 @@
 package io.github.rpcdiscovery.etcd.registration;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +14,9 @@ import java.util.concurrent.TimeoutException;
 
 import io.etcd.jetcd.Client;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
+import io.github.rpcdiscovery.status.DiscoveryObserver;
+import io.github.rpcdiscovery.status.RegistrationStatus;
+import io.github.rpcdiscovery.status.RegistrationStatusProvider;
 import io.github.rpcdiscovery.target.EtcdCluster;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -28,7 +32,7 @@ import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
  * answers {@value #UNREGISTERED} for a registration this registry does not hold. The actuator
  * {@code serviceregistry} endpoint reads and sets them.
  */
-public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
+public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, RegistrationStatusProvider {
 
 	private static final Log logger = LogFactory.getLog(EtcdServiceRegistry.class);
 
@@ -51,6 +55,11 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 	private final boolean failFast;
 
 	private final Map<EtcdRegistration, LeaseKeeper> keepers = new ConcurrentHashMap<>();
+
+	/** Withdrawn registrations, shown as draining until registered again. */
+	private final Map<EtcdRegistration, LeaseKeeper> withdrawn = new ConcurrentHashMap<>();
+
+	private volatile DiscoveryObserver observer = DiscoveryObserver.NONE;
 
 	/**
 	 * @param connections the shared etcd clients
@@ -92,6 +101,8 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 			}
 			Client client = this.connections.client(this.cluster);
 			LeaseKeeper created = new LeaseKeeper(client, this.cluster, registration);
+			created.observe(this.observer);
+			this.withdrawn.remove(registration);
 			this.keepers.put(registration, created);
 			return created.start();
 		}
@@ -136,6 +147,7 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 			return false;
 		}
 		keeper.close();
+		this.withdrawn.put(registration, keeper);
 		return keeper.wasWithdrawn();
 	}
 
@@ -187,6 +199,22 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 	private Optional<LeaseKeeper.ActiveLease> currentLease(EtcdRegistration registration) {
 		LeaseKeeper keeper = this.keepers.get(registration);
 		return Optional.ofNullable((keeper != null) ? keeper.currentLease() : null);
+	}
+
+	@Override
+	public List<RegistrationStatus> registrations() {
+		List<LeaseKeeper> all = new ArrayList<>(this.keepers.values());
+		all.addAll(this.withdrawn.values());
+		return all.stream()
+			.map(LeaseKeeper::status)
+			.sorted((a, b) -> a.serviceKey().compareTo(b.serviceKey()))
+			.toList();
+	}
+
+	@Override
+	public void observe(DiscoveryObserver observer) {
+		this.observer = observer;
+		this.keepers.values().forEach((keeper) -> keeper.observe(observer));
 	}
 
 	public EtcdCluster cluster() {

@@ -2,6 +2,7 @@ package io.github.rpcdiscovery.etcd.registration;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -25,6 +26,9 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
 import io.github.rpcdiscovery.etcd.EtcdFailure;
+import io.github.rpcdiscovery.status.DiscoveryObserver;
+import io.github.rpcdiscovery.status.RegistrationState;
+import io.github.rpcdiscovery.status.RegistrationStatus;
 import io.github.rpcdiscovery.target.EtcdCluster;
 import io.grpc.stub.StreamObserver;
 import org.apache.commons.logging.Log;
@@ -85,6 +89,13 @@ final class LeaseKeeper implements AutoCloseable {
 
 	private volatile long lastRenewalNanos;
 
+	/** Wall-clock time of the last renewal, for the actuator; {@code 0} if none. */
+	private volatile long lastRenewalMillis;
+
+	/** Where the registration stands, for the actuator and health; see {@link #status}. */
+	private volatile Phase phase = new Phase(RegistrationState.REGISTERING, System.currentTimeMillis(), null);
+
+	private volatile DiscoveryObserver observer = DiscoveryObserver.NONE;
 
 	private volatile @Nullable ActiveLease published;
 
@@ -171,6 +182,48 @@ final class LeaseKeeper implements AutoCloseable {
 		return this.withdrawn;
 	}
 
+	/** Metrics hear about renewals and grants from now on. */
+	void observe(DiscoveryObserver observer) {
+		this.observer = observer;
+	}
+
+	/**
+	 * Where the registration stands now. A registration whose lease has gone without renewal for longer than its TTL
+	 * is reported {@link RegistrationState#LOST} from the moment it expired, even before etcd answers again to confirm.
+	 * The TTL left is computed from the last renewal: reading the status never calls etcd.
+	 */
+	RegistrationStatus status() {
+		Phase current = this.phase;
+		ActiveLease lease = this.published;
+		long now = System.currentTimeMillis();
+		long renewed = this.lastRenewalMillis;
+		RegistrationState state = current.state();
+		long since = current.sinceMillis();
+		Duration ttlLeft = null;
+		if (lease != null) {
+			long left = this.ttlSeconds * 1000 - Math.max(0, now - renewed);
+			ttlLeft = Duration.ofMillis(Math.max(0, left));
+			if (state == RegistrationState.UP && left <= 0) {
+				state = RegistrationState.LOST;
+				since = renewed + this.ttlSeconds * 1000;
+			}
+		}
+		return new RegistrationStatus(this.registration.requireKey(), (lease != null) ? lease.key() : null,
+				this.value, String.join(",", this.cluster.hosts()), (lease != null) ? lease.id() : null,
+				(lease != null) ? hex(lease.id()) : null, Duration.ofSeconds(this.ttlSeconds), ttlLeft,
+				(renewed > 0) ? Instant.ofEpochMilli(renewed) : null, state,
+				Instant.ofEpochMilli(since), current.lastError());
+	}
+
+	private void enter(RegistrationState state, @Nullable String error) {
+		if (this.phase.state() != state) {
+			this.phase = new Phase(state, System.currentTimeMillis(), error);
+		}
+		else if (error != null) {
+			this.phase = this.phase.withError(error);
+		}
+	}
+
 	/** Revokes the lease (removing the keys) and stops. Waits a few seconds at most. */
 	@Override
 	public void close() {
@@ -185,6 +238,7 @@ final class LeaseKeeper implements AutoCloseable {
 				try {
 					cancelRetry();
 					withdraw("deregistered");
+					enter(RegistrationState.DRAINING, null);
 				}
 				finally {
 					done.complete(null);
@@ -210,6 +264,7 @@ final class LeaseKeeper implements AutoCloseable {
 		try {
 			if (!this.wantedUp) {
 				withdraw("taken out of service");
+				enter(RegistrationState.OUT_OF_SERVICE, null);
 				this.firstAttempt.complete(null);
 				return;
 			}
@@ -244,6 +299,9 @@ final class LeaseKeeper implements AutoCloseable {
 			throw ex;
 		}
 		attach(granted, revision);
+		// a re-grant starts a new UP period even if the lost lease was never reported LOST (it expired unseen)
+		this.phase = new Phase(RegistrationState.UP, System.currentTimeMillis(), null);
+		this.observer.leaseGranted(this.registration.requireKey(), previous != null);
 		if (previous == null) {
 			logger.info("Registered " + this.registration.requireKey() + " in " + this.cluster + ": " + granted.key()
 					+ " = " + this.value + " (lease " + granted + ", TTL " + this.ttlSeconds + "s)");
@@ -271,6 +329,7 @@ final class LeaseKeeper implements AutoCloseable {
 		this.published = granted;
 		this.generation++;
 		this.lastRenewalNanos = System.nanoTime();
+		this.lastRenewalMillis = System.currentTimeMillis();
 		this.lastCheckNanos = this.lastRenewalNanos;
 		this.conflictReported = false;
 		keepAlive();
@@ -353,7 +412,9 @@ final class LeaseKeeper implements AutoCloseable {
 			@Override
 			public void onNext(LeaseKeepAliveResponse response) {
 				LeaseKeeper.this.lastRenewalNanos = System.nanoTime();
+				LeaseKeeper.this.lastRenewalMillis = System.currentTimeMillis();
 				LeaseKeeper.this.outages.answered();
+				LeaseKeeper.this.observer.leaseRenewed(LeaseKeeper.this.registration.requireKey());
 				if (LeaseKeeper.this.outages.isOpen()) {
 					post("lease renewed", () -> attachedTo == LeaseKeeper.this.generation);
 				}
@@ -487,6 +548,9 @@ final class LeaseKeeper implements AutoCloseable {
 
 	private void succeeded() {
 		this.backoff.reset();
+		if (this.phase.lastError() != null) {
+			this.phase = this.phase.withError(null);
+		}
 		ActiveLease current = this.lease;
 		this.outages.ended((current != null) ? current.key() + " (lease " + current + ")" : "nothing (out of service)");
 		this.firstAttempt.complete(null);
@@ -494,6 +558,15 @@ final class LeaseKeeper implements AutoCloseable {
 
 	private void failed(Exception ex) {
 		Duration delay = this.backoff.next();
+		String kind = EtcdFailure.quickKind(ex).name();
+		if (this.lease == null && this.wantedUp) {
+			// never registered yet, or the lease was lost and no new one could be granted
+			enter((this.phase.state() == RegistrationState.REGISTERING) ? RegistrationState.REGISTERING
+					: RegistrationState.LOST, kind);
+		}
+		else {
+			this.phase = this.phase.withError(kind);
+		}
 		EtcdFailure logged = this.outages.failed(ex, "Retrying with back-off (up to " + this.backoff.cap().toMillis()
 				+ "ms)" + ((this.lease != null) ? "; the key expires " + this.ttlSeconds + "s after the last renewal and"
 						+ " is written again as soon as etcd answers" : ""));
@@ -595,6 +668,15 @@ final class LeaseKeeper implements AutoCloseable {
 	/** A lease id as etcdctl prints it: 16 hex digits. */
 	static String hex(long leaseId) {
 		return String.format("%016x", leaseId);
+	}
+
+	/** Where the registration stands since when, and the kind of the last failure while it is not as wanted. */
+	private record Phase(RegistrationState state, long sinceMillis, @Nullable String lastError) {
+
+		Phase withError(@Nullable String error) {
+			return new Phase(this.state, this.sinceMillis, error);
+		}
+
 	}
 
 	/**
