@@ -1,0 +1,142 @@
+package io.github.rpcdiscovery.grpc;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.github.rpcdiscovery.core.ServiceCatalog;
+import io.github.rpcdiscovery.core.ServiceDiscovery;
+import io.github.rpcdiscovery.etcd.EtcdConnections;
+import io.github.rpcdiscovery.etcd.EtcdDiscoverySettings;
+import io.github.rpcdiscovery.etcd.EtcdDiscoverySource;
+import io.github.rpcdiscovery.grpc.resolver.GrpcNameResolvers;
+import io.github.rpcdiscovery.target.DiscoveryPlan;
+import io.github.rpcdiscovery.test.etcd.EtcdCtl;
+import io.github.rpcdiscovery.test.etcd.EtcdProcess;
+import io.github.rpcdiscovery.test.grpc.GrpcBackend;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.testing.protobuf.SimpleRequest;
+import io.grpc.testing.protobuf.SimpleServiceGrpc;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A channel on go-zero's target {@code etcd:///<hosts>?key=pay.rpc} against a real etcd whose keys the test writes in
+ * go-zero's layout ({@code pay.rpc/<lease id>} → {@code host:port}, one lease per server): a revoked lease takes its
+ * server out of the channel, an etcd outage leaves the channel calling the servers it knew, and the channel follows
+ * etcd again once it is back. Round robin, so every listed server is called within a few calls.
+ */
+class GrpcEtcdResolverEndToEndTest {
+
+	private static final EtcdDiscoverySettings FAST = new EtcdDiscoverySettings(Duration.ofSeconds(3),
+			Duration.ofMillis(100), Duration.ofSeconds(1), 1000, 64, 4);
+
+	private final EtcdProcess etcd = EtcdProcess.startSingle();
+
+	private final EtcdCtl ctl = this.etcd.etcdctl();
+
+	private final ServiceCatalog catalog = new ServiceCatalog();
+
+	private final EtcdConnections connections = new EtcdConnections();
+
+	private final ServiceDiscovery discovery = new ServiceDiscovery(this.catalog, new DiscoveryPlan(List.of(), null,
+			null), List.of(new EtcdDiscoverySource(this.catalog, this.connections, FAST)), Duration.ofSeconds(10));
+
+	private final GrpcNameResolvers resolvers = GrpcNameResolvers.registerDefault(this.discovery);
+
+	private final List<GrpcBackend> backends = new ArrayList<>();
+
+	private ManagedChannel channel;
+
+	@AfterEach
+	void close() {
+		if (this.channel != null) {
+			this.channel.shutdownNow();
+		}
+		this.resolvers.close();
+		this.discovery.close();
+		this.connections.close();
+		this.backends.forEach(GrpcBackend::close);
+		this.etcd.close();
+	}
+
+	@Test
+	void followsLeasesSurvivesAnOutageAndResyncs() {
+		GrpcBackend first = backend();
+		GrpcBackend second = backend();
+		GrpcBackend third = backend();
+		long firstLease = register(first);
+		long secondLease = register(second);
+		this.channel = Grpc
+			.newChannelBuilder("etcd:///" + this.etcd.hostAndPort() + "?key=pay.rpc", InsecureChannelCredentials.create())
+			.defaultLoadBalancingPolicy("round_robin")
+			.build();
+		awaitCalledExactly(first, second);
+
+		this.ctl.revoke(firstLease);
+		awaitCalledExactly(second);
+
+		register(third);
+		awaitCalledExactly(second, third);
+
+		this.etcd.stop();
+		// etcd is down: for longer than the source's request timeout and back-off (it notices, retries, fails
+		// again), the channel keeps the servers it knew and every call succeeds
+		long outageEnd = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (System.nanoTime() - outageEnd < 0) {
+			assertThat(calledBy(20)).containsExactlyInAnyOrder(second.address(), third.address());
+		}
+
+		this.etcd.start();
+		this.etcd.awaitServing();
+		this.ctl.revoke(secondLease);
+		register(first);
+		awaitCalledExactly(first, third);
+	}
+
+	private GrpcBackend backend() {
+		GrpcBackend backend = GrpcBackend.start("127.0.0.1");
+		this.backends.add(backend);
+		return backend;
+	}
+
+	/** What a go-zero zrpc server writes: its own lease, {@code <key>/<lease id>} → {@code host:port}. */
+	private long register(GrpcBackend backend) {
+		long lease = this.ctl.grantLease(60);
+		this.ctl.put("pay.rpc/" + lease, backend.address(), lease);
+		return lease;
+	}
+
+	/** Until a round of calls reaches exactly these servers. */
+	private void awaitCalledExactly(GrpcBackend... expected) {
+		List<String> addresses = new ArrayList<>();
+		for (GrpcBackend backend : expected) {
+			addresses.add(backend.address());
+		}
+		await().atMost(Duration.ofSeconds(15))
+			.pollInterval(Duration.ofMillis(50))
+			.untilAsserted(() -> assertThat(calledBy(6 * expected.length)).containsExactlyInAnyOrderElementsOf(addresses));
+	}
+
+	/** The distinct servers that answered this many calls (every call must succeed). */
+	private List<String> calledBy(int calls) {
+		SimpleServiceGrpc.SimpleServiceBlockingStub stub = SimpleServiceGrpc.newBlockingStub(this.channel);
+		List<String> answered = new ArrayList<>();
+		for (int i = 0; i < calls; i++) {
+			String server = stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+				.unaryRpc(SimpleRequest.getDefaultInstance())
+				.getResponseMessage();
+			if (!answered.contains(server)) {
+				answered.add(server);
+			}
+		}
+		return answered;
+	}
+
+}
