@@ -4,7 +4,6 @@ import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.grpc.GrpcProperties;
 import io.github.rpcdiscovery.grpc.client.DiscoveryChannelCustomizer;
 import io.github.rpcdiscovery.grpc.resolver.GrpcNameResolvers;
-import io.github.rpcdiscovery.target.DiscoveryPlan;
 import io.grpc.ManagedChannelBuilder;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -54,13 +53,13 @@ final class GrpcDiscoveryAutoConfiguration {
 		@Bean
 		@Order(DiscoveryChannelCustomizer.ORDER)
 		<T extends ManagedChannelBuilder<T>> GrpcChannelBuilderCustomizer<T> rpcGrpcDiscoveryChannelCustomizer(
-				ObjectProvider<GrpcClientProperties> clientProperties, DiscoveryPlan plan, GrpcProperties properties,
+				ObjectProvider<GrpcClientProperties> clientProperties, ServiceDiscovery discovery, GrpcProperties properties,
 				Environment environment) {
 			VirtualTargets targets = (name) -> {
 				GrpcClientProperties client = clientProperties.getIfAvailable();
 				return (client != null) ? client.getTarget(name) : VirtualTargets.DEFAULT.getTarget(name);
 			};
-			return new DiscoveryChannelCustomizer<>(targets, plan, properties, new ExplicitChannelPolicy(environment));
+			return new DiscoveryChannelCustomizer<>(targets, discovery, properties, new ExplicitChannelPolicy(environment));
 		}
 
 	}

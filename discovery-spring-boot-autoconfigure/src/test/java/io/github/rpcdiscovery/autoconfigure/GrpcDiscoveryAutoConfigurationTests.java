@@ -103,6 +103,29 @@ class GrpcDiscoveryAutoConfigurationTests {
 	}
 
 	@Test
+	void aChannelResolvesThroughItsOwnApplicationWhenAnotherRegisteredTheResolversFirst() {
+		this.backend = GrpcBackend.start("127.0.0.1");
+		try (GrpcBackend other = GrpcBackend.start("127.0.0.2")) {
+			this.runner.withPropertyValues("rpc.clients[0].name=orders", "rpc.clients[0].endpoints=" + other.address())
+				.run((first) -> this.runner
+					.withPropertyValues("rpc.clients[0].name=orders",
+							"rpc.clients[0].endpoints=" + this.backend.address(),
+							"spring.grpc.client.channels.orders.address=discovery:///orders")
+					.run((second) -> {
+						ManagedChannel channel = second.getBean(GrpcChannelFactory.class).createChannel("orders");
+						try {
+							assertThat(SimpleServiceGrpc.newBlockingStub(channel)
+								.unaryRpc(SimpleRequest.getDefaultInstance())
+								.getResponseMessage()).isEqualTo(this.backend.address());
+						}
+						finally {
+							channel.shutdownNow();
+						}
+					}));
+		}
+	}
+
+	@Test
 	void goZerosLegacyMultiHostFormFailsWhenTheChannelIsCreatedWithTheFix() {
 		this.runner
 			.withPropertyValues("spring.grpc.client.channels.users.address=etcd://127.0.0.1:2379,127.0.0.2:2379/user.rpc")

@@ -5,7 +5,8 @@ import java.util.function.Predicate;
 import io.github.rpcdiscovery.config.InvalidRpcPropertyException;
 import io.github.rpcdiscovery.grpc.GrpcProperties;
 import io.github.rpcdiscovery.grpc.resolver.GrpcTarget;
-import io.github.rpcdiscovery.target.DiscoveryPlan;
+import io.github.rpcdiscovery.core.ServiceDiscovery;
+import io.github.rpcdiscovery.grpc.resolver.CatalogNameResolverProvider;
 import io.grpc.ManagedChannelBuilder;
 
 import org.springframework.grpc.client.GrpcChannelBuilderCustomizer;
@@ -16,6 +17,7 @@ import org.springframework.grpc.client.VirtualTargets;
  * <ul>
  * <li>checks the target when the channel is created, so a wrong one fails there with a message that names the
  * property and the fix (grpc-java would fail go-zero's legacy multi-host form with an unrelated DNS error);</li>
+ * <li>resolves it through this application's discovery (the resolvers are registered JVM-wide);</li>
  * <li>makes {@code rpc.grpc.load-balancing-policy} (p2c_ewma) its default policy unless the channel names one;</li>
  * <li>adds go-zero's {@code app}/{@code token} metadata when {@code rpc.grpc.channels.<name>} has them (any
  * channel).</li>
@@ -32,7 +34,7 @@ public final class DiscoveryChannelCustomizer<T extends ManagedChannelBuilder<T>
 
 	private final VirtualTargets targets;
 
-	private final DiscoveryPlan plan;
+	private final ServiceDiscovery discovery;
 
 	private final GrpcProperties properties;
 
@@ -40,14 +42,14 @@ public final class DiscoveryChannelCustomizer<T extends ManagedChannelBuilder<T>
 
 	/**
 	 * @param targets Spring gRPC's channel names to addresses
-	 * @param plan where service ids resolve
+	 * @param discovery this application's discovery, which its channels resolve through
 	 * @param properties this starter's gRPC settings
 	 * @param policyConfigured whether a channel name has an explicit default-load-balancing-policy
 	 */
-	public DiscoveryChannelCustomizer(VirtualTargets targets, DiscoveryPlan plan, GrpcProperties properties,
+	public DiscoveryChannelCustomizer(VirtualTargets targets, ServiceDiscovery discovery, GrpcProperties properties,
 			Predicate<String> policyConfigured) {
 		this.targets = targets;
-		this.plan = plan;
+		this.discovery = discovery;
 		this.properties = properties;
 		this.policyConfigured = policyConfigured;
 	}
@@ -63,13 +65,15 @@ public final class DiscoveryChannelCustomizer<T extends ManagedChannelBuilder<T>
 			return;
 		}
 		try {
-			GrpcTarget.parse(address, this.plan);
+			GrpcTarget.parse(address, this.discovery.plan());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidRpcPropertyException(addressProperty(name, address), address, ex.getMessage(),
 					"write the address as one of discovery:///<service-id>, etcd:///host:2379,host:2379?key=<key>,"
 							+ " discov:///?key=<key>, direct:///host:port,host:port, k8s://namespace/service:port");
 		}
+		// this application's catalog, whichever application registered the scheme's resolver first
+		builder.setNameResolverArg(CatalogNameResolverProvider.DISCOVERY, this.discovery);
 		if (!this.policyConfigured.test(name)) {
 			builder.defaultLoadBalancingPolicy(this.properties.loadBalancingPolicy());
 		}

@@ -14,8 +14,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * The name resolver of one of the {@link GrpcTarget#SCHEMES}: it needs the application's {@link ServiceDiscovery}, so
  * it is registered in grpc-java's default registry by {@link GrpcNameResolvers}, not service-loaded.
+ * <p>
+ * The default registry is global; with several application contexts in one JVM the first one's provider serves the
+ * scheme. A channel that carries its own {@link #DISCOVERY} argument (Spring gRPC channels get it from their context)
+ * resolves through that one instead.
  */
 public final class CatalogNameResolverProvider extends NameResolverProvider {
+
+	/** The {@link ServiceDiscovery} a channel resolves through, if not the registering application's. */
+	public static final NameResolver.Args.Key<ServiceDiscovery> DISCOVERY = NameResolver.Args.Key
+		.create("io.github.rpcdiscovery.service-discovery");
 
 	/** Above grpc-java's own providers (5), so another library's provider of the same scheme does not shadow it. */
 	static final int PRIORITY = 6;
@@ -34,12 +42,14 @@ public final class CatalogNameResolverProvider extends NameResolverProvider {
 		if (!this.scheme.equalsIgnoreCase(targetUri.getScheme())) {
 			return null;
 		}
-		GrpcTarget target = GrpcTarget.parse(targetUri.toString(), this.discovery.plan());
-		if (!this.discovery.hasSource(target.source())) {
+		ServiceDiscovery channelDiscovery = args.getArg(DISCOVERY);
+		ServiceDiscovery discovery = (channelDiscovery != null) ? channelDiscovery : this.discovery;
+		GrpcTarget target = GrpcTarget.parse(targetUri.toString(), discovery.plan());
+		if (!discovery.hasSource(target.source())) {
 			throw new IllegalArgumentException("'" + target.text() + "' is resolved by the " + target.source()
 					+ " source, which is not available: " + missingSourceFix(target.source()));
 		}
-		return new CatalogNameResolver(target, this.discovery, args);
+		return new CatalogNameResolver(target, discovery, args);
 	}
 
 	private static String missingSourceFix(String source) {
