@@ -2,9 +2,9 @@ package io.github.rpcdiscovery.grpc;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,15 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.rpcdiscovery.core.DiscoveredInstance;
-import io.github.rpcdiscovery.core.DiscoverySource;
-import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.grpc.resolver.GrpcNameResolvers;
-import io.github.rpcdiscovery.target.DirectTarget;
-import io.github.rpcdiscovery.target.DiscoveryPlan;
-import io.github.rpcdiscovery.target.HostAndPort;
-import io.github.rpcdiscovery.target.Upstream;
 import io.github.rpcdiscovery.test.grpc.GrpcBackend;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -43,26 +36,9 @@ class GrpcLoopbackEndToEndTest {
 
 	private static final String SERVICE = "orders";
 
-	private final ServiceCatalog catalog = new ServiceCatalog();
+	private final ManualDiscovery registry = new ManualDiscovery(SERVICE);
 
-	private final DiscoverySource source = new DiscoverySource() {
-
-		@Override
-		public String name() {
-			return "direct";
-		}
-
-		@Override
-		public CompletableFuture<Void> watch(Upstream upstream) {
-			return CompletableFuture.completedFuture(null);
-		}
-
-	};
-
-	private final ServiceDiscovery discovery = new ServiceDiscovery(this.catalog,
-			new DiscoveryPlan(List.of(new Upstream(SERVICE, new DirectTarget(List.of(new HostAndPort("127.0.0.1", 1))),
-					"test")), null, null),
-			List.of(this.source), Duration.ofSeconds(5));
+	private final ServiceDiscovery discovery = this.registry.discovery(Duration.ofSeconds(5));
 
 	private final GrpcNameResolvers resolvers = GrpcNameResolvers.registerDefault(this.discovery);
 
@@ -133,11 +109,7 @@ class GrpcLoopbackEndToEndTest {
 	}
 
 	private void register(GrpcBackend... backends) {
-		List<DiscoveredInstance> instances = new ArrayList<>();
-		for (GrpcBackend backend : backends) {
-			instances.add(new DiscoveredInstance(SERVICE, HostAndPort.parse(backend.address()), "direct", Map.of()));
-		}
-		this.catalog.update(SERVICE, instances, "test");
+		this.registry.register(Arrays.stream(backends).map(GrpcBackend::address).toArray(String[]::new));
 	}
 
 	private ManagedChannel channel(String policy) {

@@ -8,19 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 
-import io.github.rpcdiscovery.core.DiscoveredInstance;
-import io.github.rpcdiscovery.core.DiscoverySource;
-import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
-import io.github.rpcdiscovery.target.DirectTarget;
-import io.github.rpcdiscovery.target.DiscoveryPlan;
-import io.github.rpcdiscovery.target.HostAndPort;
-import io.github.rpcdiscovery.target.Upstream;
+import io.github.rpcdiscovery.grpc.ManualDiscovery;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.NameResolver.ResolutionResult;
@@ -51,29 +44,9 @@ class CatalogNameResolverTest {
 
 	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
-	private final ServiceCatalog catalog = new ServiceCatalog();
+	private final ManualDiscovery registry = new ManualDiscovery(SERVICE);
 
-	/** A source that loads nothing by itself: the test writes the catalog. */
-	private final CompletableFuture<Void> firstLoad = new CompletableFuture<>();
-
-	private final DiscoverySource manualSource = new DiscoverySource() {
-
-		@Override
-		public String name() {
-			return "direct";
-		}
-
-		@Override
-		public CompletableFuture<Void> watch(Upstream upstream) {
-			return CatalogNameResolverTest.this.firstLoad;
-		}
-
-	};
-
-	private final ServiceDiscovery discovery = new ServiceDiscovery(this.catalog,
-			new DiscoveryPlan(List.of(new Upstream(SERVICE, new DirectTarget(List.of(new HostAndPort("127.0.0.1", 1))),
-					"rpc.clients[0]")), null, null),
-			List.of(this.manualSource), Duration.ofSeconds(30));
+	private final ServiceDiscovery discovery = this.registry.discovery(Duration.ofSeconds(30));
 
 	private final CatalogNameResolverProvider provider = new CatalogNameResolverProvider("discovery", this.discovery);
 
@@ -136,8 +109,7 @@ class CatalogNameResolverTest {
 
 	@Test
 	void aFirstLoadThatTimesOutIsReportedAsUnavailable() {
-		ServiceDiscovery impatient = new ServiceDiscovery(this.catalog, this.discovery.plan(),
-				List.of(this.manualSource), Duration.ofMillis(50));
+		ServiceDiscovery impatient = this.registry.discovery(Duration.ofMillis(50));
 		NameResolver resolver = new CatalogNameResolverProvider("discovery", impatient)
 			.newNameResolver(URI.create("discovery:///orders"), args());
 		this.syncContext.execute(() -> resolver.start(this.recorder));
@@ -191,12 +163,7 @@ class CatalogNameResolverTest {
 	}
 
 	private void load(String... addresses) {
-		List<DiscoveredInstance> instances = new ArrayList<>();
-		for (String address : addresses) {
-			instances.add(new DiscoveredInstance(SERVICE, HostAndPort.parse(address), "direct", Map.of()));
-		}
-		this.catalog.update(SERVICE, instances, "test");
-		this.firstLoad.complete(null);
+		this.registry.register(addresses);
 	}
 
 	private void runOffloaded() {
