@@ -6,10 +6,10 @@ import java.util.random.RandomGenerator;
 
 import io.github.rpcdiscovery.balancer.Balancer;
 import io.github.rpcdiscovery.balancer.BalancerSettings;
-import io.github.rpcdiscovery.balancer.EjectionListener;
 import io.github.rpcdiscovery.balancer.NanoClock;
 import io.github.rpcdiscovery.balancer.NodeTable;
 import io.github.rpcdiscovery.balancer.P2cEwmaPicker;
+import io.github.rpcdiscovery.loadbalancer.EjectionLogger;
 import io.grpc.LoadBalancer;
 import io.grpc.LoadBalancerProvider;
 import io.grpc.NameResolver.ConfigOrError;
@@ -43,7 +43,8 @@ public final class P2cEwmaLoadBalancerProvider extends LoadBalancerProvider {
 
 	@Override
 	public LoadBalancer newLoadBalancer(LoadBalancer.Helper helper) {
-		NodeTable table = new NodeTable(BalancerSettings.defaults(), NanoClock.SYSTEM, EjectionListener.NONE);
+		NodeTable table = new NodeTable(BalancerSettings.defaults(), NanoClock.SYSTEM,
+				new EjectionLogger(helper.getAuthority()));
 		// ThreadLocalRandom's methods use the calling thread's generator: one instance serves every picking thread
 		return newLoadBalancer(helper, table, ThreadLocalRandom.current());
 	}

@@ -16,7 +16,8 @@ import org.springframework.grpc.client.VirtualTargets;
  * Prepares every Spring gRPC channel whose address is one of this starter's targets:
  * <ul>
  * <li>checks the target when the channel is created, so a wrong one fails there with a message that names the
- * property and the fix (grpc-java would fail go-zero's legacy multi-host form with an unrelated DNS error);</li>
+ * property and the fix (grpc-java fails go-zero's legacy multi-host form before any resolver sees it, with "Could not
+ * find a NameResolverProvider");</li>
  * <li>resolves it through this application's discovery (the resolvers are registered JVM-wide);</li>
  * <li>makes {@code rpc.grpc.load-balancing-policy} (p2c_ewma) its default policy unless the channel names one;</li>
  * <li>adds go-zero's {@code app}/{@code token} metadata when {@code rpc.grpc.channels.<name>} has them (any
