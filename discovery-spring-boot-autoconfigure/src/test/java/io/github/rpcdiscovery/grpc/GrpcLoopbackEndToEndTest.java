@@ -102,6 +102,20 @@ class GrpcLoopbackEndToEndTest {
 		assertThat(load.failures).hasSize(failing.calls());
 	}
 
+	@Test
+	void anExplicitServiceConfigWinsOverTheDefaultPolicy() {
+		GrpcBackend fast = backend();
+		GrpcBackend slow = backend().delay(Duration.ofMillis(20));
+		register(fast, slow);
+		this.channel = Grpc.newChannelBuilder("discovery:///" + SERVICE, InsecureChannelCredentials.create())
+			.defaultLoadBalancingPolicy("p2c_ewma")
+			.defaultServiceConfig(Map.of("loadBalancingConfig", List.of(Map.of("round_robin", Map.of()))))
+			.build();
+		new Load(1, 200).awaitDone();
+		// round robin alternates; p2c_ewma would send the slow server a small share
+		assertThat(slow.calls()).as("fast=" + fast.calls() + " slow=" + slow.calls()).isBetween(90, 110);
+	}
+
 	private GrpcBackend backend() {
 		GrpcBackend backend = GrpcBackend.start("127.0.0.1");
 		this.backends.add(backend);
