@@ -129,6 +129,8 @@ public final class GrpcPickerPropagationBenchmark {
 			row(table, kind + " → catalog updated", changes.latencies(changes.catalog, warmup, total, parity), raw);
 			row(table, kind + " → channel picker updated", changes.latencies(changes.picker, warmup, total, parity),
 					raw);
+			row(table, kind + ": catalog → picker (the gRPC layer)",
+					changes.between(changes.catalog, changes.picker, warmup, total, parity), raw);
 		}
 		double[] raw = changes.latencies(changes.raw, warmup, total, -1);
 		row(table, "both → channel picker updated", changes.latencies(changes.picker, warmup, total, -1), raw);
@@ -244,11 +246,16 @@ public final class GrpcPickerPropagationBenchmark {
 
 		/** Sorted latencies in nanoseconds of the measured changes; parity 0 = adds, 1 = removals, -1 = both. */
 		double[] latencies(AtomicLongArray stage, int from, int to, int parity) {
+			return between(this.sent, stage, from, to, parity);
+		}
+
+		/** Sorted times in nanoseconds from one stage to a later one, per measured change. */
+		double[] between(AtomicLongArray earlier, AtomicLongArray stage, int from, int to, int parity) {
 			double[] values = new double[to - from];
 			int n = 0;
 			for (int i = from; i < to; i++) {
 				if (parity < 0 || i % 2 == parity) {
-					values[n++] = stage.get(i) - this.sent.get(i);
+					values[n++] = stage.get(i) - earlier.get(i);
 				}
 			}
 			double[] sorted = Arrays.copyOf(values, n);
