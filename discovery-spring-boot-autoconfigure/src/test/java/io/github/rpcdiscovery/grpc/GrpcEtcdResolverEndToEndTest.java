@@ -3,7 +3,6 @@ package io.github.rpcdiscovery.grpc;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
@@ -18,13 +17,10 @@ import io.github.rpcdiscovery.test.grpc.GrpcBackend;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.testing.protobuf.SimpleRequest;
-import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A channel on go-zero's target {@code etcd:///<hosts>?key=pay.rpc} against a real etcd whose keys the test writes in
@@ -77,27 +73,28 @@ class GrpcEtcdResolverEndToEndTest {
 			.newChannelBuilder("etcd:///" + this.etcd.hostAndPort() + "?key=pay.rpc", InsecureChannelCredentials.create())
 			.defaultLoadBalancingPolicy("round_robin")
 			.build();
-		awaitCalledExactly(first, second);
+		ServersAnswering.awaitExactly(this.channel, first, second);
 
 		this.ctl.revoke(firstLease);
-		awaitCalledExactly(second);
+		ServersAnswering.awaitExactly(this.channel, second);
 
 		register(third);
-		awaitCalledExactly(second, third);
+		ServersAnswering.awaitExactly(this.channel, second, third);
 
 		this.etcd.stop();
 		// etcd is down: for longer than the source's request timeout and back-off (it notices, retries, fails
 		// again), the channel keeps the servers it knew and every call succeeds
 		long outageEnd = System.nanoTime() + Duration.ofSeconds(5).toNanos();
 		while (System.nanoTime() - outageEnd < 0) {
-			assertThat(calledBy(20)).containsExactlyInAnyOrder(second.address(), third.address());
+			assertThat(ServersAnswering.of(this.channel, 20)).containsExactlyInAnyOrder(second.address(),
+					third.address());
 		}
 
 		this.etcd.start();
 		this.etcd.awaitServing();
 		this.ctl.revoke(secondLease);
 		register(first);
-		awaitCalledExactly(first, third);
+		ServersAnswering.awaitExactly(this.channel, first, third);
 	}
 
 	private GrpcBackend backend() {
@@ -111,32 +108,6 @@ class GrpcEtcdResolverEndToEndTest {
 		long lease = this.ctl.grantLease(60);
 		this.ctl.put("pay.rpc/" + lease, backend.address(), lease);
 		return lease;
-	}
-
-	/** Until a round of calls reaches exactly these servers. */
-	private void awaitCalledExactly(GrpcBackend... expected) {
-		List<String> addresses = new ArrayList<>();
-		for (GrpcBackend backend : expected) {
-			addresses.add(backend.address());
-		}
-		await().atMost(Duration.ofSeconds(15))
-			.pollInterval(Duration.ofMillis(50))
-			.untilAsserted(() -> assertThat(calledBy(6 * expected.length)).containsExactlyInAnyOrderElementsOf(addresses));
-	}
-
-	/** The distinct servers that answered this many calls (every call must succeed). */
-	private List<String> calledBy(int calls) {
-		SimpleServiceGrpc.SimpleServiceBlockingStub stub = SimpleServiceGrpc.newBlockingStub(this.channel);
-		List<String> answered = new ArrayList<>();
-		for (int i = 0; i < calls; i++) {
-			String server = stub.withDeadlineAfter(5, TimeUnit.SECONDS)
-				.unaryRpc(SimpleRequest.getDefaultInstance())
-				.getResponseMessage();
-			if (!answered.contains(server)) {
-				answered.add(server);
-			}
-		}
-		return answered;
 	}
 
 }

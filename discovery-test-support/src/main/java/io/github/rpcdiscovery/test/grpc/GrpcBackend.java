@@ -50,7 +50,7 @@ public final class GrpcBackend implements AutoCloseable {
 
 	private volatile Metadata lastMetadata = new Metadata();
 
-	private GrpcBackend(String host) {
+	private GrpcBackend(String host, int port) {
 		ServerInterceptor metadataKeeper = new ServerInterceptor() {
 
 			@Override
@@ -62,7 +62,7 @@ public final class GrpcBackend implements AutoCloseable {
 
 		};
 		try {
-			this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, 0))
+			this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
 				.directExecutor()
 				.addService(ServerInterceptors.intercept(new Service(), metadataKeeper))
 				.build()
@@ -76,7 +76,12 @@ public final class GrpcBackend implements AutoCloseable {
 
 	/** Starts a backend on the given loopback host (127.0.0.x) and a free port. */
 	public static GrpcBackend start(String host) {
-		return new GrpcBackend(host);
+		return new GrpcBackend(host, 0);
+	}
+
+	/** Starts a backend on the given loopback host and port (Kubernetes endpoints share one port). */
+	public static GrpcBackend start(String host, int port) {
+		return new GrpcBackend(host, port);
 	}
 
 	/** {@code host:port}. */
