@@ -1,21 +1,13 @@
 package io.github.rpcdiscovery.grpc;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
-import io.github.rpcdiscovery.core.ServiceCatalog;
-import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
 import io.github.rpcdiscovery.etcd.EtcdDiscoverySettings;
 import io.github.rpcdiscovery.etcd.EtcdDiscoverySource;
-import io.github.rpcdiscovery.grpc.resolver.GrpcNameResolvers;
-import io.github.rpcdiscovery.target.DiscoveryPlan;
 import io.github.rpcdiscovery.test.etcd.EtcdCtl;
 import io.github.rpcdiscovery.test.etcd.EtcdProcess;
 import io.github.rpcdiscovery.test.grpc.GrpcBackend;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,28 +29,17 @@ class GrpcEtcdResolverEndToEndTest {
 
 	private final EtcdCtl ctl = this.etcd.etcdctl();
 
-	private final ServiceCatalog catalog = new ServiceCatalog();
-
 	private final EtcdConnections connections = new EtcdConnections();
 
-	private final ServiceDiscovery discovery = new ServiceDiscovery(this.catalog, new DiscoveryPlan(List.of(), null,
-			null), List.of(new EtcdDiscoverySource(this.catalog, this.connections, FAST)), Duration.ofSeconds(10));
-
-	private final GrpcNameResolvers resolvers = GrpcNameResolvers.registerDefault(this.discovery);
-
-	private final List<GrpcBackend> backends = new ArrayList<>();
+	private final ResolvingStack stack = new ResolvingStack(
+			(catalog) -> new EtcdDiscoverySource(catalog, this.connections, FAST));
 
 	private ManagedChannel channel;
 
 	@AfterEach
 	void close() {
-		if (this.channel != null) {
-			this.channel.shutdownNow();
-		}
-		this.resolvers.close();
-		this.discovery.close();
+		this.stack.close();
 		this.connections.close();
-		this.backends.forEach(GrpcBackend::close);
 		this.etcd.close();
 	}
 
@@ -69,10 +50,7 @@ class GrpcEtcdResolverEndToEndTest {
 		GrpcBackend third = backend();
 		long firstLease = register(first);
 		long secondLease = register(second);
-		this.channel = Grpc
-			.newChannelBuilder("etcd:///" + this.etcd.hostAndPort() + "?key=pay.rpc", InsecureChannelCredentials.create())
-			.defaultLoadBalancingPolicy("round_robin")
-			.build();
+		this.channel = this.stack.roundRobinChannel("etcd:///" + this.etcd.hostAndPort() + "?key=pay.rpc");
 		ServersAnswering.awaitExactly(this.channel, first, second);
 
 		this.ctl.revoke(firstLease);
@@ -98,9 +76,7 @@ class GrpcEtcdResolverEndToEndTest {
 	}
 
 	private GrpcBackend backend() {
-		GrpcBackend backend = GrpcBackend.start("127.0.0.1");
-		this.backends.add(backend);
-		return backend;
+		return this.stack.backend("127.0.0.1", 0);
 	}
 
 	/** What a go-zero zrpc server writes: its own lease, {@code <key>/<lease id>} → {@code host:port}. */
