@@ -27,7 +27,8 @@ import org.springframework.context.annotation.Conditional;
  * {@code rpc.health.readiness.enabled=true} the {@code rpcReadiness} indicator for the readiness probe.
  */
 @AutoConfiguration(after = { RpcDiscoveryAutoConfiguration.class, EtcdDiscoveryAutoConfiguration.class,
-		EtcdRegistrationAutoConfiguration.class })
+		EtcdRegistrationAutoConfiguration.class },
+		afterName = "io.github.rpcdiscovery.autoconfigure.GrpcServerRegistrationAutoConfiguration")
 @ConditionalOnClass(name = { "org.springframework.boot.health.contributor.HealthIndicator",
 		"org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator" })
 @ConditionalOnBean(ServiceDiscovery.class)

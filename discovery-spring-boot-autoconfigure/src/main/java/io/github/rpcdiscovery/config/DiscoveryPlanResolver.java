@@ -101,6 +101,19 @@ public final class DiscoveryPlanResolver {
 		return null;
 	}
 
+	/**
+	 * Parses a go-zero target written outside the {@code rpc:} block (a gRPC channel's address) by the same rules as
+	 * {@code rpc.target}: an etcd target without hosts uses {@code rpc.etcd}, one naming {@code rpc.etcd}'s hosts
+	 * shares its account and TLS.
+	 * @param property the property that holds the value, for the error
+	 * @param value the target
+	 * @param defaultEtcd the cluster of {@code rpc.etcd}, or {@code null}
+	 * @throws InvalidRpcPropertyException naming the property if the target is not valid
+	 */
+	public static RpcTarget target(String property, String value, @Nullable EtcdCluster defaultEtcd) {
+		return parsedTarget(property, value, null, defaultEtcd);
+	}
+
 	private static RpcTarget parsedTarget(String property, String value, @Nullable EtcdProperties etcd,
 			@Nullable EtcdCluster defaultEtcd) {
 		RpcTarget parsed;

@@ -99,8 +99,32 @@ public final class ServiceDiscovery implements AutoCloseable {
 		if (load == null) {
 			return CompletableFuture.completedFuture(null);
 		}
-		return load.completeOnTimeout(null, this.initialLoadTimeout.toMillis(), TimeUnit.MILLISECONDS)
+		return loaded(serviceId, load);
+	}
+
+	/**
+	 * Like {@link #whenLoaded(String)} for an upstream that is not in the plan (a gRPC channel target that names its
+	 * own registry, say): starts watching it under its own service id, once, through the source its target names.
+	 */
+	public CompletableFuture<@Nullable InstanceSnapshot> whenLoaded(Upstream upstream) {
+		InstanceSnapshot snapshot = this.catalog.snapshot(upstream.serviceId());
+		if (snapshot != null) {
+			return CompletableFuture.completedFuture(snapshot);
+		}
+		return loaded(upstream.serviceId(),
+				this.watches.computeIfAbsent(upstream.serviceId(), (id) -> startWatch(upstream)));
+	}
+
+	private CompletableFuture<@Nullable InstanceSnapshot> loaded(String serviceId, CompletableFuture<Void> load) {
+		// a copy times out, not the shared watch future: a later caller still waits for the first load
+		return load.copy()
+			.completeOnTimeout(null, this.initialLoadTimeout.toMillis(), TimeUnit.MILLISECONDS)
 			.handle((ignored, failure) -> this.catalog.snapshot(serviceId));
+	}
+
+	/** Whether a source of this name ({@code direct}, {@code etcd}, {@code kubernetes}) is available. */
+	public boolean hasSource(String name) {
+		return this.sources.containsKey(name);
 	}
 
 	/** Configured service ids and every service looked up so far. */

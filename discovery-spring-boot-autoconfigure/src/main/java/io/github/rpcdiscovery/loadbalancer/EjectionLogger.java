@@ -8,15 +8,17 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * One WARN when a node's outage starts (its first ejection) and one INFO when it ends (it answers a probe again);
- * the longer ejections in between are DEBUG, so a node that stays down does not flood the log.
+ * the longer ejections in between are DEBUG, so a node that stays down does not flood the log. Used by the
+ * {@code @LoadBalanced} clients and by gRPC's {@code p2c_ewma}.
  */
-final class EjectionLogger implements EjectionListener {
+public final class EjectionLogger implements EjectionListener {
 
 	private static final Log logger = LogFactory.getLog(ServiceBalancer.class);
 
 	private final String serviceId;
 
-	EjectionLogger(String serviceId) {
+	/** @param serviceId the service the nodes belong to (a gRPC channel's authority), for the log lines */
+	public EjectionLogger(String serviceId) {
 		this.serviceId = serviceId;
 	}
 

@@ -1,0 +1,189 @@
+package io.github.rpcdiscovery.grpc.balancer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.rpcdiscovery.balancer.Balancer;
+import io.github.rpcdiscovery.balancer.NodeTable;
+import io.github.rpcdiscovery.grpc.resolver.AddressGroups;
+import io.grpc.ConnectivityState;
+import io.grpc.ConnectivityStateInfo;
+import io.grpc.EquivalentAddressGroup;
+import io.grpc.LoadBalancer;
+import io.grpc.Status;
+
+/**
+ * go-zero's {@code p2c_ewma} as a grpc-java load balancer: one subchannel per address group, and among the ready ones
+ * the balancer package's power-of-two-choices picker over each node's decaying latency and success (the same
+ * {@code Picker} and {@code NodeStats} the HTTP load balancer uses).
+ * <ul>
+ * <li>Statistics are kept by node identity (the registered {@code host:port}) in a {@link NodeTable} that outlives
+ * address updates: a node that stays, or leaves and comes back, keeps what was learnt about it.</li>
+ * <li>A subchannel that goes idle (go-zero servers close connections idle for 5 minutes) is reconnected at once, so
+ * the next call does not pay for the connection.</li>
+ * <li>A name resolution error keeps a working set of subchannels (gRPC's rule); an empty address list removes them
+ * all.</li>
+ * </ul>
+ * Runs in the channel's synchronization context, like every grpc-java load balancer.
+ */
+final class P2cEwmaLoadBalancer extends LoadBalancer {
+
+	private final Helper helper;
+
+	private final NodeTable table;
+
+	private final Balancer<ReadyNode> balancer;
+
+	private final Map<String, Child> children = new LinkedHashMap<>();
+
+	private ConnectivityState state = ConnectivityState.IDLE;
+
+	private Status lastFailure = Status.UNAVAILABLE.withDescription("no subchannel has connected yet");
+
+	P2cEwmaLoadBalancer(Helper helper, Balancer<ReadyNode> balancer) {
+		this.helper = helper;
+		this.balancer = balancer;
+		this.table = balancer.table();
+	}
+
+	@Override
+	public Status acceptResolvedAddresses(ResolvedAddresses resolved) {
+		List<EquivalentAddressGroup> groups = resolved.getAddresses();
+		if (groups.isEmpty()) {
+			Status empty = Status.UNAVAILABLE
+				.withDescription("the name resolver found no instance of " + this.helper.getAuthority());
+			removeAll();
+			publish(ConnectivityState.TRANSIENT_FAILURE, new Pickers.Failing(empty));
+			return empty;
+		}
+		Map<String, EquivalentAddressGroup> next = new LinkedHashMap<>();
+		for (EquivalentAddressGroup group : groups) {
+			next.putIfAbsent(nodeId(group), group);
+		}
+		this.children.entrySet().removeIf((entry) -> {
+			boolean gone = !next.containsKey(entry.getKey());
+			if (gone) {
+				entry.getValue().subchannel.shutdown();
+			}
+			return gone;
+		});
+		for (Map.Entry<String, EquivalentAddressGroup> entry : next.entrySet()) {
+			Child child = this.children.get(entry.getKey());
+			if (child == null) {
+				this.children.put(entry.getKey(), newChild(entry.getKey(), entry.getValue()));
+			}
+			else if (!child.subchannel.getAddresses().equals(entry.getValue())) {
+				child.subchannel.updateAddresses(List.of(entry.getValue()));
+			}
+		}
+		this.balancer.forgetDeparted();
+		updateState();
+		return Status.OK;
+	}
+
+	@Override
+	public void handleNameResolutionError(Status error) {
+		if (this.state != ConnectivityState.READY) {
+			publish(ConnectivityState.TRANSIENT_FAILURE, new Pickers.Failing(error));
+		}
+	}
+
+	@Override
+	public void requestConnection() {
+		for (Child child : this.children.values()) {
+			if (child.state == ConnectivityState.IDLE) {
+				child.subchannel.requestConnection();
+			}
+		}
+	}
+
+	@Override
+	public void shutdown() {
+		removeAll();
+	}
+
+	private Child newChild(String id, EquivalentAddressGroup group) {
+		Subchannel subchannel = this.helper
+			.createSubchannel(CreateSubchannelArgs.newBuilder().setAddresses(group).build());
+		Child child = new Child(subchannel, new ReadyNode(subchannel,
+				new CallOutcomeTracer(id, this.table)));
+		subchannel.start((info) -> onStateChange(child, info));
+		subchannel.requestConnection();
+		return child;
+	}
+
+	private void onStateChange(Child child, ConnectivityStateInfo info) {
+		if (this.children.get(child.node.nodeId()) != child) {
+			return;
+		}
+		child.state = info.getState();
+		if (info.getState() == ConnectivityState.IDLE) {
+			child.subchannel.requestConnection();
+		}
+		if (info.getState() == ConnectivityState.TRANSIENT_FAILURE || info.getState() == ConnectivityState.IDLE) {
+			this.helper.refreshNameResolution();
+		}
+		if (info.getState() == ConnectivityState.TRANSIENT_FAILURE) {
+			this.lastFailure = info.getStatus();
+		}
+		updateState();
+	}
+
+	private void updateState() {
+		List<ReadyNode> ready = new ArrayList<>();
+		boolean connecting = false;
+		for (Child child : this.children.values()) {
+			if (child.state == ConnectivityState.READY) {
+				ready.add(child.node);
+			}
+			else if (child.state != ConnectivityState.TRANSIENT_FAILURE) {
+				connecting = true;
+			}
+		}
+		if (!ready.isEmpty()) {
+			publish(ConnectivityState.READY, new Pickers.P2c(List.copyOf(ready), this.balancer));
+		}
+		else if (connecting) {
+			publish(ConnectivityState.CONNECTING, Pickers.Waiting.INSTANCE);
+		}
+		else {
+			publish(ConnectivityState.TRANSIENT_FAILURE, new Pickers.Failing(this.lastFailure));
+		}
+	}
+
+	private void publish(ConnectivityState newState, SubchannelPicker picker) {
+		this.state = newState;
+		this.helper.updateBalancingState(newState, picker);
+	}
+
+	private void removeAll() {
+		for (Child child : this.children.values()) {
+			child.subchannel.shutdown();
+		}
+		this.children.clear();
+	}
+
+	/** The registered {@code host:port} the resolver tagged the group with, else its addresses as text. */
+	static String nodeId(EquivalentAddressGroup group) {
+		String id = group.getAttributes().get(AddressGroups.NODE_ID);
+		return (id != null) ? id : group.getAddresses().toString();
+	}
+
+	private static final class Child {
+
+		final Subchannel subchannel;
+
+		final ReadyNode node;
+
+		ConnectivityState state = ConnectivityState.IDLE;
+
+		Child(Subchannel subchannel, ReadyNode node) {
+			this.subchannel = subchannel;
+			this.node = node;
+		}
+
+	}
+
+}

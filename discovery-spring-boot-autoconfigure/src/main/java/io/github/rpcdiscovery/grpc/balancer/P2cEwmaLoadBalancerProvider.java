@@ -1,0 +1,63 @@
+package io.github.rpcdiscovery.grpc.balancer;
+
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+
+import io.github.rpcdiscovery.balancer.Balancer;
+import io.github.rpcdiscovery.balancer.BalancerSettings;
+import io.github.rpcdiscovery.balancer.NanoClock;
+import io.github.rpcdiscovery.balancer.NodeTable;
+import io.github.rpcdiscovery.balancer.P2cEwmaPicker;
+import io.github.rpcdiscovery.loadbalancer.EjectionLogger;
+import io.grpc.LoadBalancer;
+import io.grpc.LoadBalancerProvider;
+import io.grpc.NameResolver.ConfigOrError;
+
+/**
+ * The {@code p2c_ewma} load-balancing policy (go-zero's default), service-loaded by grpc-java: any channel may name it
+ * with {@code defaultLoadBalancingPolicy("p2c_ewma")} or in its service config
+ * ({@code "loadBalancingConfig": [{"p2c_ewma": {}}]}). It takes no configuration.
+ */
+public final class P2cEwmaLoadBalancerProvider extends LoadBalancerProvider {
+
+	/** The policy name, go-zero's. */
+	public static final String POLICY = "p2c_ewma";
+
+	private static final ConfigOrError NO_CONFIG = ConfigOrError.fromConfig(Map.of());
+
+	@Override
+	public boolean isAvailable() {
+		return true;
+	}
+
+	@Override
+	public int getPriority() {
+		return 5;
+	}
+
+	@Override
+	public String getPolicyName() {
+		return POLICY;
+	}
+
+	@Override
+	public LoadBalancer newLoadBalancer(LoadBalancer.Helper helper) {
+		NodeTable table = new NodeTable(BalancerSettings.defaults(), NanoClock.SYSTEM,
+				new EjectionLogger(helper.getAuthority()));
+		// ThreadLocalRandom's methods use the calling thread's generator: one instance serves every picking thread
+		return newLoadBalancer(helper, table, ThreadLocalRandom.current());
+	}
+
+	/** Over a given table (its settings and clock), for tests. */
+	static P2cEwmaLoadBalancer newLoadBalancer(LoadBalancer.Helper helper, NodeTable table, RandomGenerator random) {
+		return new P2cEwmaLoadBalancer(helper,
+				new Balancer<>(table, new P2cEwmaPicker(table.clock(), random), ReadyNode::nodeId));
+	}
+
+	@Override
+	public ConfigOrError parseLoadBalancingPolicyConfig(Map<String, ?> rawConfig) {
+		return NO_CONFIG;
+	}
+
+}

@@ -1,0 +1,82 @@
+package io.github.rpcdiscovery.grpc.balancer;
+
+import java.util.List;
+
+import io.github.rpcdiscovery.balancer.Balancer;
+import io.grpc.LoadBalancer.PickResult;
+import io.grpc.LoadBalancer.PickSubchannelArgs;
+import io.grpc.LoadBalancer.SubchannelPicker;
+import io.grpc.Status;
+
+/** The pickers {@link P2cEwmaLoadBalancer} hands the channel, one per state. */
+final class Pickers {
+
+	private Pickers() {
+	}
+
+	/**
+	 * READY: power of two choices among the ready subchannels. The list is immutable and the same object for every
+	 * pick of this picker, so the balancer maps it to its nodes once, and a pick allocates only its result.
+	 */
+	static final class P2c extends SubchannelPicker {
+
+		private final List<ReadyNode> ready;
+
+		private final Balancer<ReadyNode> balancer;
+
+		P2c(List<ReadyNode> ready, Balancer<ReadyNode> balancer) {
+			this.ready = ready;
+			this.balancer = balancer;
+		}
+
+		@Override
+		public PickResult pickSubchannel(PickSubchannelArgs args) {
+			ReadyNode node = this.balancer.pick(this.ready);
+			return (node != null) ? PickResult.withSubchannel(node.subchannel(), node.tracer())
+					: PickResult.withNoResult();
+		}
+
+		List<ReadyNode> ready() {
+			return this.ready;
+		}
+
+		@Override
+		public String toString() {
+			return "P2c" + this.ready.stream().map(ReadyNode::nodeId).toList();
+		}
+
+	}
+
+	/** CONNECTING: calls wait for a subchannel to connect. */
+	static final class Waiting extends SubchannelPicker {
+
+		static final Waiting INSTANCE = new Waiting();
+
+		@Override
+		public PickResult pickSubchannel(PickSubchannelArgs args) {
+			return PickResult.withNoResult();
+		}
+
+	}
+
+	/** TRANSIENT_FAILURE: calls fail with the last connection failure (wait-for-ready calls wait). */
+	static final class Failing extends SubchannelPicker {
+
+		private final Status status;
+
+		Failing(Status status) {
+			this.status = status;
+		}
+
+		@Override
+		public PickResult pickSubchannel(PickSubchannelArgs args) {
+			return PickResult.withError(this.status);
+		}
+
+		Status status() {
+			return this.status;
+		}
+
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.github.rpcdiscovery.grpc.resolver;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.github.rpcdiscovery.core.DiscoveredInstance;
+import io.github.rpcdiscovery.target.HostAndPort;
+import io.grpc.Attributes;
+import io.grpc.EquivalentAddressGroup;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * Turns a service's instances into gRPC address groups, one per distinct {@code host:port}, each tagged with that
+ * text ({@link #NODE_ID}) so the balancer keeps what it learnt about an address under the name discovery gave it.
+ * Registries hold IP addresses (go-zero registers IPs, EndpointSlices list IPs); a host name is looked up here, so
+ * this runs off the channel's synchronization context.
+ */
+public final class AddressGroups {
+
+	/** The registered {@code host:port} of an address group: the balancer's node identity. */
+	public static final Attributes.Key<String> NODE_ID = Attributes.Key.create("io.github.rpcdiscovery.node-id");
+
+	private static final Log logger = LogFactory.getLog(AddressGroups.class);
+
+	private AddressGroups() {
+	}
+
+	/**
+	 * The address groups of the instances, in order; an instance whose host cannot be resolved is skipped, with a
+	 * WARN the first time.
+	 * @param instances the instances
+	 * @param unresolvable hosts already warned about; updated
+	 */
+	public static List<EquivalentAddressGroup> of(List<ServiceInstance> instances, Set<String> unresolvable) {
+		Set<String> seen = new LinkedHashSet<>();
+		List<EquivalentAddressGroup> groups = new ArrayList<>(instances.size());
+		for (ServiceInstance instance : instances) {
+			HostAndPort address = (instance instanceof DiscoveredInstance discovered) ? discovered.getAddress()
+					: new HostAndPort(instance.getHost(), instance.getPort());
+			String id = address.toString();
+			if (!seen.add(id)) {
+				continue;
+			}
+			InetSocketAddress socket = resolve(address, unresolvable);
+			if (socket != null) {
+				groups.add(new EquivalentAddressGroup(socket, Attributes.newBuilder().set(NODE_ID, id).build()));
+			}
+		}
+		return groups;
+	}
+
+	private static @Nullable InetSocketAddress resolve(HostAndPort address, Set<String> unresolvable) {
+		try {
+			// an IP literal is parsed, not looked up
+			InetSocketAddress resolved = new InetSocketAddress(InetAddress.getByName(address.host()), address.port());
+			unresolvable.remove(address.host());
+			return resolved;
+		}
+		catch (UnknownHostException ex) {
+			if (unresolvable.add(address.host())) {
+				logger.warn("Instance " + address + " is skipped: its host name does not resolve (" + ex.getMessage()
+						+ ")");
+			}
+			return null;
+		}
+	}
+
+}
