@@ -108,6 +108,9 @@ class OperationsEtcdIntegrationTest {
 		assertThat(registryHealth().getDetails()).containsEntry("servingFrozenView", false);
 		assertThat(connection()).containsEntry("stalenessMillis", 0L).doesNotContainKey("lastError");
 		assertThat(discovery().getInstances(SERVICE)).hasSize(2);
+		// an outage longer than the 3 s TTL shows the registration LOST (its lease would have expired); etcd restored
+		// the lease on restart, and the next renewal shows it UP again — after the discovery reconnected, not with it
+		await().atMost(Duration.ofSeconds(15)).until(() -> "UP".equals(registration().get("status")));
 
 		// the same story over HTTP: the health groups and the endpoint, as an operator sees them
 		String health = get("/actuator/health");

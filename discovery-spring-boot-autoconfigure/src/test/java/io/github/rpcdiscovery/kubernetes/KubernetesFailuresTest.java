@@ -198,6 +198,8 @@ class KubernetesFailuresTest {
 		// the production watchdog (1 s ticks): fabric8's own reconnect sometimes backs off for many seconds after a
 		// cut, and then the watchdog's relist is what resumes the view
 		watch("cart", Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS);
+		// the informer opens its watch after the list has synced: cut only once it is open, or nothing is dropped
+		await().atMost(WAIT).until(() -> sliceWatchRequests() > 0);
 		int watchesBefore = this.cluster.endpointSliceRequests();
 		this.cluster.proxy().cut();
 		await().atMost(WAIT).until(() -> this.cluster.endpointSliceRequests() > watchesBefore);
@@ -229,6 +231,10 @@ class KubernetesFailuresTest {
 		load.get(30, TimeUnit.SECONDS);
 		assertThat(addresses("cart")).containsExactly("127.0.0.1:8080");
 		await().atMost(WAIT).until(() -> output.getAll().contains("reachable again"));
+	}
+
+	private int sliceWatchRequests() {
+		return this.cluster.requests((path) -> path.contains("/endpointslices") && path.contains("watch=true"));
 	}
 
 }

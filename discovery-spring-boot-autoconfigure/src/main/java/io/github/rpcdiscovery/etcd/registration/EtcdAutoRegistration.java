@@ -16,11 +16,8 @@ import org.springframework.cloud.client.discovery.event.InstancePreRegisteredEve
 import org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistration;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.context.event.SmartApplicationListener;
-import org.springframework.core.Ordered;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -35,8 +32,7 @@ import org.springframework.util.ClassUtils;
  * The address is worked out at that moment by the {@link RegistrationAddressResolver}, with the web server's port; an
  * application without a web server registers only if {@code rpc.listen-on} has a port.
  */
-public final class EtcdAutoRegistration
-		implements AutoServiceRegistration, SmartApplicationListener, ApplicationContextAware, Ordered {
+public final class EtcdAutoRegistration extends ApplicationLifecycleRegistration implements AutoServiceRegistration {
 
 	private static final Log logger = LogFactory.getLog(EtcdAutoRegistration.class);
 
@@ -58,8 +54,6 @@ public final class EtcdAutoRegistration
 
 	private boolean closing;
 
-	private @Nullable ApplicationContext context;
-
 	public EtcdAutoRegistration(EtcdServiceRegistry registry, EtcdRegistration registration,
 			RegistrationAddressResolver addresses) {
 		this(registry, registration, addresses, ContainerAddressCheck.system());
@@ -74,39 +68,16 @@ public final class EtcdAutoRegistration
 	}
 
 	@Override
-	public void setApplicationContext(ApplicationContext context) {
-		this.context = context;
+	protected void onReady() {
+		register();
 	}
 
 	@Override
-	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
-		return ApplicationReadyEvent.class.isAssignableFrom(eventType)
-				|| ContextClosedEvent.class.isAssignableFrom(eventType);
-	}
-
-	@Override
-	public void onApplicationEvent(ApplicationEvent event) {
-		if (event instanceof ApplicationReadyEvent ready && ready.getApplicationContext() == this.context) {
-			register();
+	protected void onClosing() {
+		synchronized (this.lifecycle) {
+			this.closing = true;
 		}
-		else if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == this.context) {
-			// child contexts (load-balancer clients, for one) publish their closing to this context too: ignore them
-			synchronized (this.lifecycle) {
-				this.closing = true;
-			}
-			deregister();
-		}
-	}
-
-	/** Early among the listeners, so the key is gone before anything else reacts to the shutdown. */
-	@Override
-	public int getOrder() {
-		return Ordered.HIGHEST_PRECEDENCE + 100;
-	}
-
-	@Override
-	public boolean supportsAsyncExecution() {
-		return false;
+		deregister();
 	}
 
 	/**
@@ -169,12 +140,13 @@ public final class EtcdAutoRegistration
 	}
 
 	private @Nullable Integer webServerPort() {
-		return WEB_SERVER_PRESENT ? WebServerPort.of(this.context) : null;
+		return WEB_SERVER_PRESENT ? WebServerPort.of(context()) : null;
 	}
 
 	private void publish(ApplicationEvent event) {
-		if (this.context != null) {
-			this.context.publishEvent(event);
+		ApplicationContext context = context();
+		if (context != null) {
+			context.publishEvent(event);
 		}
 	}
 

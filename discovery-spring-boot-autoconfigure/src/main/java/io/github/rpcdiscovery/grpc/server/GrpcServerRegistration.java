@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.rpcdiscovery.etcd.registration.ApplicationLifecycleRegistration;
 import io.github.rpcdiscovery.etcd.registration.EtcdRegistration;
 import io.github.rpcdiscovery.etcd.registration.EtcdServiceRegistry;
 import io.github.rpcdiscovery.shutdown.InstanceWithdrawnEvent;
@@ -20,11 +21,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.context.event.SmartApplicationListener;
-import org.springframework.core.Ordered;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 
 /**
@@ -40,7 +38,7 @@ import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
  * </ul>
  */
 public final class GrpcServerRegistration
-		implements SmartApplicationListener, ApplicationContextAware, Ordered, AutoCloseable, RegistrationStatusProvider {
+		extends ApplicationLifecycleRegistration implements AutoCloseable, RegistrationStatusProvider {
 
 	private static final Log logger = LogFactory.getLog(GrpcServerRegistration.class);
 
@@ -55,8 +53,6 @@ public final class GrpcServerRegistration
 	private final HostResolver fallback;
 
 	private final Object lifecycle = new Object();
-
-	private @Nullable ApplicationContext context;
 
 	// guarded by lifecycle
 
@@ -84,44 +80,29 @@ public final class GrpcServerRegistration
 	}
 
 	@Override
-	public void setApplicationContext(ApplicationContext context) {
-		this.context = context;
-	}
-
-	@Override
 	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
-		return GrpcServerStartedEvent.class.isAssignableFrom(eventType)
-				|| ApplicationReadyEvent.class.isAssignableFrom(eventType)
-				|| ContextClosedEvent.class.isAssignableFrom(eventType);
+		return GrpcServerStartedEvent.class.isAssignableFrom(eventType) || super.supportsEventType(eventType);
 	}
 
 	@Override
-	public void onApplicationEvent(ApplicationEvent event) {
-		if (event instanceof GrpcServerStartedEvent serverStarted) {
-			// the in-process server (no socket, port -1) has nothing to register
-			if (serverStarted.getPort() > 0 && socketOf(serverStarted) != null) {
-				synchronized (this.lifecycle) {
-					this.started = serverStarted;
-				}
+	protected void onOtherEvent(ApplicationEvent event) {
+		// the in-process server (no socket, port -1) has nothing to register
+		if (event instanceof GrpcServerStartedEvent serverStarted && serverStarted.getPort() > 0
+				&& socketOf(serverStarted) != null) {
+			synchronized (this.lifecycle) {
+				this.started = serverStarted;
 			}
 		}
-		else if (event instanceof ApplicationReadyEvent ready && ready.getApplicationContext() == this.context) {
-			register();
-		}
-		else if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == this.context) {
-			withdraw();
-		}
-	}
-
-	/** Early, like the HTTP registration: the key goes before anything else reacts to the shutdown. */
-	@Override
-	public int getOrder() {
-		return Ordered.HIGHEST_PRECEDENCE + 100;
 	}
 
 	@Override
-	public boolean supportsAsyncExecution() {
-		return false;
+	protected void onReady() {
+		register();
+	}
+
+	@Override
+	protected void onClosing() {
+		withdraw();
 	}
 
 	/** Registers the started server, once; nothing if no gRPC server started or the context is closing. */
@@ -153,8 +134,9 @@ public final class GrpcServerRegistration
 			withdrawn = this.registration;
 			this.registration = null;
 		}
-		if (withdrawn != null && this.registry.withdraw(withdrawn) && this.context != null) {
-			this.context.publishEvent(new InstanceWithdrawnEvent(this, this.key + " -> " + withdrawn.address()));
+		ApplicationContext context = context();
+		if (withdrawn != null && this.registry.withdraw(withdrawn) && context != null) {
+			context.publishEvent(new InstanceWithdrawnEvent(this, this.key + " -> " + withdrawn.address()));
 		}
 	}
 
