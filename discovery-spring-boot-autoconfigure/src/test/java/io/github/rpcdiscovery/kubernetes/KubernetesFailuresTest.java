@@ -198,13 +198,15 @@ class KubernetesFailuresTest {
 		// the production watchdog (1 s ticks): fabric8's own reconnect sometimes backs off for many seconds after a
 		// cut, and then the watchdog's relist is what resumes the view
 		watch("cart", Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS);
-		// the informer opens its watch after the list has synced: cut only once it is open, or nothing is dropped
-		await().atMost(WAIT).until(() -> sliceWatchRequests() > 0);
+		// the informer opens its watch after the list has synced: a change seen proves the watch is up (a cut during
+		// its opening handshake is another fault, see docs/kubernetes.md)
+		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080).ready("127.0.0.2", "cart-2").build());
+		awaitAddresses("cart", "127.0.0.2:8080");
 		int watchesBefore = this.cluster.endpointSliceRequests();
 		this.cluster.proxy().cut();
 		await().atMost(WAIT).until(() -> this.cluster.endpointSliceRequests() > watchesBefore);
-		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080).ready("127.0.0.2", "cart-2").build());
-		awaitAddresses("cart", "127.0.0.2:8080");
+		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080).ready("127.0.0.3", "cart-3").build());
+		awaitAddresses("cart", "127.0.0.3:8080");
 	}
 
 	@Test
@@ -231,10 +233,6 @@ class KubernetesFailuresTest {
 		load.get(30, TimeUnit.SECONDS);
 		assertThat(addresses("cart")).containsExactly("127.0.0.1:8080");
 		await().atMost(WAIT).until(() -> output.getAll().contains("reachable again"));
-	}
-
-	private int sliceWatchRequests() {
-		return this.cluster.requests((path) -> path.contains("/endpointslices") && path.contains("watch=true"));
 	}
 
 }
