@@ -40,7 +40,7 @@ public final class DrainBeforeServerShutdown implements SmartLifecycle {
 	@Override
 	public void stop() {
 		Duration waited = this.coordinator.awaitDrained();
-		if (this.coordinator.isDraining()) {
+		if (this.coordinator.isDraining() && this.coordinator.claimReport()) {
 			logger.info("Drained for " + waited.toMillis() + " ms after deregistration (rpc.shutdown.drain="
 					+ this.coordinator.drain().toMillis() + "ms); the servers stop accepting now");
 		}

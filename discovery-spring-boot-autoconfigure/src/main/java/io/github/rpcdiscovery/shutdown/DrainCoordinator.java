@@ -2,6 +2,7 @@ package io.github.rpcdiscovery.shutdown;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -20,6 +21,8 @@ public final class DrainCoordinator implements ApplicationListener<InstanceWithd
 	private static final Log logger = LogFactory.getLog(DrainCoordinator.class);
 
 	private final Duration drain;
+
+	private final AtomicBoolean reported = new AtomicBoolean();
 
 	private volatile long withdrawnAtNanos;
 
@@ -50,6 +53,11 @@ public final class DrainCoordinator implements ApplicationListener<InstanceWithd
 
 	public Duration drain() {
 		return this.drain;
+	}
+
+	/** True once: several servers (web, gRPC) wait for the same drain, and it is reported in one line. */
+	public boolean claimReport() {
+		return this.reported.compareAndSet(false, true);
 	}
 
 	/**

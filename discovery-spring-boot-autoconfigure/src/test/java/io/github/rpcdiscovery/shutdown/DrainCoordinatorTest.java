@@ -37,4 +37,11 @@ class DrainCoordinatorTest {
 		assertThat(coordinator.awaitDrained()).isZero();
 	}
 
+	@Test
+	void theWebAndTheGrpcServerWaitForOneDrainReportedOnce() {
+		DrainCoordinator coordinator = new DrainCoordinator(Duration.ZERO);
+		assertThat(coordinator.claimReport()).isTrue();
+		assertThat(coordinator.claimReport()).isFalse();
+	}
+
 }
