@@ -56,14 +56,17 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 
 	private final ScheduledExecutorService watchdog;
 
+	private final Duration maxWatchSilence;
+
 	private volatile boolean closed;
 
 	public KubernetesDiscoverySource(KubernetesClient client, ServiceCatalog catalog, KubernetesProperties properties) {
-		this(client, catalog, properties, Duration.ofSeconds(1));
+		this(client, catalog, properties, Duration.ofSeconds(1), SliceWatch.DEFAULT_MAX_SILENCE);
 	}
 
 	KubernetesDiscoverySource(KubernetesClient client, ServiceCatalog catalog, KubernetesProperties properties,
-			Duration watchdogInterval) {
+			Duration watchdogInterval, Duration maxWatchSilence) {
+		this.maxWatchSilence = maxWatchSilence;
 		this.client = client;
 		this.catalog = catalog;
 		this.properties = properties;
@@ -108,7 +111,8 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 			return watch;
 		}
 		SliceWatch created = new SliceWatch(this.client, target.namespace(), target.service(), this.catalog,
-				this.reporter, this.properties.includeServiceLabels(), this.connectionStates.track(key));
+				this.reporter, this.properties.includeServiceLabels(), this.connectionStates.track(key),
+				this.maxWatchSilence);
 		watch = this.watches.putIfAbsent(key, created);
 		if (watch != null) {
 			return watch;

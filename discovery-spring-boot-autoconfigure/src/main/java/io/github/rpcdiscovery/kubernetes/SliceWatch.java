@@ -1,5 +1,6 @@
 package io.github.rpcdiscovery.kubernetes;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -44,6 +45,13 @@ final class SliceWatch implements AutoCloseable {
 	/** Watchdog ticks without a watch after which the watch counts as lost (a routine reconnect is quicker). */
 	static final int LOST_AFTER_TICKS = 2;
 
+	/**
+	 * How long a watch may deliver nothing before it is replaced by a fresh list and watch. fabric8 can believe a
+	 * watch is up while nothing arrives (a connection reset during the watch's opening handshake, a half-open
+	 * connection); a quiet Service costs one list per period.
+	 */
+	static final Duration DEFAULT_MAX_SILENCE = Duration.ofMinutes(10);
+
 	private final KubernetesClient client;
 
 	private final String namespace;
@@ -75,13 +83,19 @@ final class SliceWatch implements AutoCloseable {
 
 	private int ticksWithoutWatch;
 
+	private final long maxSilenceNanos;
+
+	/** When the current informer last delivered a list or an event (guarded by lock). */
+	private long lastActivityNanos = System.nanoTime();
+
 	private boolean closed;
 
 	private volatile @Nullable KubernetesAccessDeniedException accessProblem;
 
 	SliceWatch(KubernetesClient client, String namespace, String service, ServiceCatalog catalog,
-			WatchReporter reporter, boolean includeServiceLabels, ConnectionTracker tracker) {
+			WatchReporter reporter, boolean includeServiceLabels, ConnectionTracker tracker, Duration maxSilence) {
 		this.tracker = tracker;
+		this.maxSilenceNanos = maxSilence.toNanos();
 		this.client = client;
 		this.namespace = namespace;
 		this.service = service;
@@ -140,7 +154,7 @@ final class SliceWatch implements AutoCloseable {
 
 	/**
 	 * Called by the watchdog about once a second. A watch missing for {@link #LOST_AFTER_TICKS} ticks (longer than a
-	 * routine reconnect) is replaced: a second informer lists anew, retrying until it succeeds, and takes over once it
+	 * routine reconnect), or silent for longer than the maximum silence, is replaced: a second informer lists anew, retrying until it succeeds, and takes over once it
 	 * has synced. Its failures say why the watch was lost (unreachable, or access revoked: fabric8 retries a refused
 	 * watch without telling anyone).
 	 */
@@ -152,9 +166,11 @@ final class SliceWatch implements AutoCloseable {
 			}
 			if (this.informer.isWatching()) {
 				this.ticksWithoutWatch = 0;
-				return;
+				if (System.nanoTime() - this.lastActivityNanos < this.maxSilenceNanos) {
+					return;
+				}
 			}
-			if (++this.ticksWithoutWatch < LOST_AFTER_TICKS) {
+			else if (++this.ticksWithoutWatch < LOST_AFTER_TICKS) {
 				return;
 			}
 			fresh = sliceInformer();
@@ -251,6 +267,7 @@ final class SliceWatch implements AutoCloseable {
 				return;
 			}
 			this.synced = true;
+			this.lastActivityNanos = System.nanoTime();
 			listed();
 			publishAll();
 		}
@@ -265,6 +282,7 @@ final class SliceWatch implements AutoCloseable {
 			if (this.closed || !this.synced || (source != this.informer && source != this.serviceInformer)) {
 				return;
 			}
+			this.lastActivityNanos = System.nanoTime();
 			publishAll();
 		}
 		this.tracker.eventsApplied(1, position(source));
@@ -293,6 +311,7 @@ final class SliceWatch implements AutoCloseable {
 				this.informer = fresh;
 				this.replacement = null;
 				this.ticksWithoutWatch = 0;
+				this.lastActivityNanos = System.nanoTime();
 				listed();
 				publishAll();
 			}

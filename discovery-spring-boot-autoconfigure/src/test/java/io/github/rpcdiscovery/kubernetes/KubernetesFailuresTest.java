@@ -210,6 +210,25 @@ class KubernetesFailuresTest {
 	}
 
 	@Test
+	void aWatchSilentForTooLongIsReplacedByAFreshList(CapturedOutput output) throws Exception {
+		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080).ready("127.0.0.1", "cart-1").build());
+		// fabric8 can believe a watch is up while nothing arrives (a reset during its opening handshake): after the
+		// maximum silence a fresh list and watch replace it, quietly, and the view stays
+		this.k8s.source(KubernetesProperties.defaults(), Duration.ofMillis(200), Duration.ofSeconds(2));
+		this.k8s.watch("cart", "shop", "cart", 8080).get(10, TimeUnit.SECONDS);
+		int lists = sliceListRequests();
+		await().atMost(WAIT).until(() -> sliceListRequests() >= lists + 2);
+		assertThat(addresses("cart")).containsExactly("127.0.0.1:8080");
+		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080).ready("127.0.0.2", "cart-2").build());
+		awaitAddresses("cart", "127.0.0.2:8080");
+		assertThat(output.getAll()).doesNotContain("unreachable", "reachable again");
+	}
+
+	private int sliceListRequests() {
+		return this.cluster.requests((path) -> path.contains("/endpointslices") && !path.contains("watch=true"));
+	}
+
+	@Test
 	void aGoneWatchRelists() throws Exception {
 		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080).ready("127.0.0.1", "cart-1").build());
 		// no watchdog relist in this test: the relist must come from the informer's handling of 410 Gone

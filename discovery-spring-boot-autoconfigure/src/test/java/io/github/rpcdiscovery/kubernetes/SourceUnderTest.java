@@ -37,8 +37,13 @@ final class SourceUnderTest implements AutoCloseable {
 
 	/** The source, created with these settings and a fast watchdog if it does not exist yet. */
 	KubernetesDiscoverySource source(KubernetesProperties properties, Duration watchdog) {
+		return source(properties, watchdog, SliceWatch.DEFAULT_MAX_SILENCE);
+	}
+
+	/** The same, with a maximum silence after which a watch that delivered nothing is replaced. */
+	KubernetesDiscoverySource source(KubernetesProperties properties, Duration watchdog, Duration maxSilence) {
 		if (this.source == null) {
-			this.source = new KubernetesDiscoverySource(this.client, this.catalog, properties, watchdog);
+			this.source = new KubernetesDiscoverySource(this.client, this.catalog, properties, watchdog, maxSilence);
 		}
 		return this.source;
 	}
