@@ -1,6 +1,5 @@
 package io.github.rpcdiscovery.actuate;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,11 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.loadbalancer.ServiceBalancerState;
-import io.github.rpcdiscovery.loadbalancer.ServiceBalancers;
 import io.github.rpcdiscovery.status.ConnectionStatus;
-import io.github.rpcdiscovery.status.RegistrationStatusProvider;
+import io.github.rpcdiscovery.status.RpcStatusSources;
 import io.github.rpcdiscovery.status.RegistryStatusProvider;
 import org.jspecify.annotations.Nullable;
 
@@ -32,42 +29,29 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 @Endpoint(id = "rpc")
 public class RpcEndpoint {
 
-	private final ServiceDiscovery discovery;
+	private final RpcStatusSources sources;
 
-	private final List<RegistryStatusProvider> registries;
-
-	private final List<RegistrationStatusProvider> registrations;
-
-	private final @Nullable ServiceBalancers balancers;
-
-	private final Clock clock;
-
-	public RpcEndpoint(ServiceDiscovery discovery, List<RegistryStatusProvider> registries,
-			List<RegistrationStatusProvider> registrations, @Nullable ServiceBalancers balancers, Clock clock) {
-		this.discovery = discovery;
-		this.registries = registries;
-		this.registrations = registrations;
-		this.balancers = balancers;
-		this.clock = clock;
+	public RpcEndpoint(RpcStatusSources sources) {
+		this.sources = sources;
 	}
 
 	@ReadOperation
 	public Map<String, Object> rpc() {
-		Instant now = this.clock.instant();
+		Instant now = this.sources.clock().instant();
 		Map<String, Object> view = new LinkedHashMap<>();
 		List<Map<String, Object>> registered = new ArrayList<>();
-		this.registrations
+		this.sources.registrations()
 			.forEach((provider) -> provider.registrations().forEach((r) -> registered.add(RpcStatusView.registration(r))));
 		view.put("registrations", registered);
 		List<Map<String, Object>> connections = new ArrayList<>();
-		for (RegistryStatusProvider registry : this.registries) {
+		for (RegistryStatusProvider registry : this.sources.registries()) {
 			for (ConnectionStatus status : registry.registryConnections().statuses()) {
 				connections.add(RpcStatusView.connection(status, now));
 			}
 		}
 		view.put("registries", connections);
 		Map<String, Object> services = new LinkedHashMap<>();
-		this.discovery.serviceIds().stream().sorted().forEach((id) -> services.put(id, service(id)));
+		this.sources.discovery().serviceIds().stream().sorted().forEach((id) -> services.put(id, service(id)));
 		view.put("services", services);
 		return view;
 	}
@@ -75,14 +59,14 @@ public class RpcEndpoint {
 	/** One discovered service, or 404 if it is neither configured nor looked up. */
 	@ReadOperation
 	public @Nullable Map<String, Object> service(@Selector String serviceId) {
-		if (!this.discovery.serviceIds().contains(serviceId)) {
+		if (!this.sources.discovery().serviceIds().contains(serviceId)) {
 			return null;
 		}
-		return RpcStatusView.service(serviceId, this.discovery, balancer(serviceId));
+		return RpcStatusView.service(serviceId, this.sources.discovery(), balancer(serviceId));
 	}
 
 	private Optional<ServiceBalancerState> balancer(String serviceId) {
-		return (this.balancers != null) ? this.balancers.state(serviceId) : Optional.empty();
+		return (this.sources.balancers() != null) ? this.sources.balancers().state(serviceId) : Optional.empty();
 	}
 
 }

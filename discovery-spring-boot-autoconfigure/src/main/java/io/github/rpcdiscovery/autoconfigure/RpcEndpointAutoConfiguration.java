@@ -6,6 +6,7 @@ import io.github.rpcdiscovery.actuate.RpcEndpoint;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.loadbalancer.ServiceBalancers;
 import io.github.rpcdiscovery.status.RegistrationStatusProvider;
+import io.github.rpcdiscovery.status.RpcStatusSources;
 import io.github.rpcdiscovery.status.RegistryStatusProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -35,8 +36,8 @@ final class RpcEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint(RpcEndpoint.class)
 	RpcEndpoint rpcEndpoint(ServiceDiscovery discovery, ObjectProvider<RegistryStatusProvider> registries,
 			ObjectProvider<RegistrationStatusProvider> registrations, ObjectProvider<ServiceBalancers> balancers) {
-		return new RpcEndpoint(discovery, registries.orderedStream().toList(), registrations.orderedStream().toList(),
-				balancers.getIfAvailable(), Clock.systemUTC());
+		return new RpcEndpoint(new RpcStatusSources(discovery, registries.orderedStream().toList(),
+				registrations.orderedStream().toList(), balancers.getIfAvailable(), Clock.systemUTC()));
 	}
 
 }

@@ -6,6 +6,7 @@ import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.loadbalancer.ServiceBalancers;
 import io.github.rpcdiscovery.metrics.RpcMetrics;
 import io.github.rpcdiscovery.status.RegistrationStatusProvider;
+import io.github.rpcdiscovery.status.RpcStatusSources;
 import io.github.rpcdiscovery.status.RegistryStatusProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -35,8 +36,8 @@ final class RpcMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	RpcMetrics rpcMetrics(ServiceDiscovery discovery, ObjectProvider<RegistryStatusProvider> registries,
 			ObjectProvider<RegistrationStatusProvider> registrations, ObjectProvider<ServiceBalancers> balancers) {
-		return new RpcMetrics(discovery, registries.orderedStream().toList(), registrations.orderedStream().toList(),
-				balancers.getIfAvailable(), Clock.systemUTC());
+		return new RpcMetrics(new RpcStatusSources(discovery, registries.orderedStream().toList(),
+				registrations.orderedStream().toList(), balancers.getIfAvailable(), Clock.systemUTC()));
 	}
 
 }

@@ -1,7 +1,5 @@
 package io.github.rpcdiscovery.metrics;
 
-import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -11,16 +9,14 @@ import java.util.concurrent.TimeUnit;
 import io.github.rpcdiscovery.core.CatalogChange;
 import io.github.rpcdiscovery.core.CatalogListener;
 import io.github.rpcdiscovery.core.ServiceCatalog;
-import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.loadbalancer.ServiceBalancer;
-import io.github.rpcdiscovery.loadbalancer.ServiceBalancers;
 import io.github.rpcdiscovery.status.ConnectionState;
 import io.github.rpcdiscovery.status.ConnectionTracker;
 import io.github.rpcdiscovery.status.DiscoveryObserver;
 import io.github.rpcdiscovery.status.RegistrationState;
 import io.github.rpcdiscovery.status.RegistrationStatus;
 import io.github.rpcdiscovery.status.RegistrationStatusProvider;
-import io.github.rpcdiscovery.status.RegistryStatusProvider;
+import io.github.rpcdiscovery.status.RpcStatusSources;
 import io.github.rpcdiscovery.target.Upstream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -43,15 +39,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RpcMetrics implements MeterBinder, DiscoveryObserver, CatalogListener {
 
-	private final ServiceDiscovery discovery;
-
-	private final List<RegistryStatusProvider> registries;
-
-	private final List<RegistrationStatusProvider> registrations;
-
-	private final @Nullable ServiceBalancers balancers;
-
-	private final Clock clock;
+	private final RpcStatusSources sources;
 
 	private final Set<String> servicesBound = ConcurrentHashMap.newKeySet();
 
@@ -65,28 +53,23 @@ public final class RpcMetrics implements MeterBinder, DiscoveryObserver, Catalog
 
 	private volatile @Nullable MeterRegistry registry;
 
-	public RpcMetrics(ServiceDiscovery discovery, List<RegistryStatusProvider> registries,
-			List<RegistrationStatusProvider> registrations, @Nullable ServiceBalancers balancers, Clock clock) {
-		this.discovery = discovery;
-		this.registries = registries;
-		this.registrations = registrations;
-		this.balancers = balancers;
-		this.clock = clock;
+	public RpcMetrics(RpcStatusSources sources) {
+		this.sources = sources;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		this.registry = registry;
-		ServiceCatalog catalog = this.discovery.catalog();
+		ServiceCatalog catalog = this.sources.discovery().catalog();
 		catalog.addListener(this);
-		this.discovery.serviceIds().forEach(this::bindService);
-		this.registries.forEach((source) -> source.registryConnections().observe(this));
-		this.registrations.forEach((provider) -> {
+		this.sources.discovery().serviceIds().forEach(this::bindService);
+		this.sources.registries().forEach((source) -> source.registryConnections().observe(this));
+		this.sources.registrations().forEach((provider) -> {
 			provider.observe(this);
 			provider.registrations().forEach((status) -> bindRegistration(status.serviceKey()));
 		});
-		if (this.balancers != null) {
-			this.balancers.onBalancer(this::bindBalancer);
+		if (this.sources.balancers() != null) {
+			this.sources.balancers().onBalancer(this::bindBalancer);
 		}
 	}
 
@@ -102,9 +85,9 @@ public final class RpcMetrics implements MeterBinder, DiscoveryObserver, Catalog
 		if (meters == null || !this.servicesBound.add(serviceId)) {
 			return;
 		}
-		String source = this.discovery.plan().upstreamFor(serviceId).map(Upstream::target).map((t) -> t.source())
+		String source = this.sources.discovery().plan().upstreamFor(serviceId).map(Upstream::target).map((t) -> t.source())
 			.orElse("none");
-		ServiceCatalog catalog = this.discovery.catalog();
+		ServiceCatalog catalog = this.sources.discovery().catalog();
 		Gauge.builder("rpc.discovery.instances", catalog, (c) -> c.instances(serviceId).size())
 			.description("Instances of a service in the catalog")
 			.tags("service", serviceId, "source", source)
@@ -125,7 +108,7 @@ public final class RpcMetrics implements MeterBinder, DiscoveryObserver, Catalog
 				.register(meters);
 		}
 		TimeGauge.builder("rpc.discovery.connection.staleness", connection, TimeUnit.MILLISECONDS,
-				(c) -> c.status().staleness(this.clock.instant()).toMillis())
+				(c) -> c.status().staleness(this.sources.clock().instant()).toMillis())
 			.description("How old the served view of a registry connection may be: 0 while connected")
 			.tags(tags)
 			.register(meters);
@@ -194,7 +177,7 @@ public final class RpcMetrics implements MeterBinder, DiscoveryObserver, Catalog
 	}
 
 	private @Nullable RegistrationState stateOf(String serviceKey) {
-		for (RegistrationStatusProvider provider : this.registrations) {
+		for (RegistrationStatusProvider provider : this.sources.registrations()) {
 			for (RegistrationStatus status : provider.registrations()) {
 				if (status.serviceKey().equals(serviceKey)) {
 					return status.state();

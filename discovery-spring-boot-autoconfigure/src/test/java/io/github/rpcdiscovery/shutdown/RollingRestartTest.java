@@ -72,8 +72,7 @@ class RollingRestartTest {
 		String host = "127.0.0.6" + n;
 		return ManagedApp.main("server-" + n + "-" + System.nanoTime(), System.getProperty("java.class.path"),
 				RegistrationTestApp.class.getName(), work, List.of("-Xshare:off", "-XX:TieredStopAtLevel=1"),
-				List.of("--spring.application.name=rolling.rpc", "--rpc.etcd.hosts=" + etcd.hostAndPort(),
-						"--rpc.listen-on=" + host, "--server.address=" + host, "--server.port=0",
+				RollingRestart.serverArguments("rolling.rpc", etcd.hostAndPort(), host,
 						"--spring.cloud.loadbalancer.enabled=false"));
 	}
 

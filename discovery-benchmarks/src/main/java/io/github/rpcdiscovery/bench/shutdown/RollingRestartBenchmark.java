@@ -90,9 +90,7 @@ public final class RollingRestartBenchmark {
 		String host = "127.0.0.7" + (i + 1);
 		return ManagedApp.main("server-" + (i + 1) + "-" + System.nanoTime(), System.getProperty("java.class.path"),
 				PingServer.class.getName(), work, List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx256m"),
-				List.of("--spring.application.name=" + service, "--rpc.etcd.hosts=" + etcd.hostAndPort(),
-						"--rpc.listen-on=" + host, "--server.address=" + host, "--server.port=0",
-						"--logging.level.root=WARN"));
+				RollingRestart.serverArguments(service, etcd.hostAndPort(), host, "--logging.level.root=WARN"));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -58,6 +58,18 @@ public final class RollingRestart {
 		}
 	}
 
+	/**
+	 * The arguments of a server that registers as {@code service} in etcd, at {@code host} (explicit, loopback) on a
+	 * free port.
+	 */
+	public static List<String> serverArguments(String service, String etcdHosts, String host, String... more) {
+		List<String> arguments = new ArrayList<>(List.of("--spring.application.name=" + service,
+				"--rpc.etcd.hosts=" + etcdHosts, "--rpc.listen-on=" + host, "--server.address=" + host,
+				"--server.port=0"));
+		arguments.addAll(List.of(more));
+		return arguments;
+	}
+
 	private static void awaitVisible(IntSupplier visibleInstances, int count) {
 		Awaitility.await("the client sees " + count + " servers")
 			.atMost(Duration.ofMinutes(2))
