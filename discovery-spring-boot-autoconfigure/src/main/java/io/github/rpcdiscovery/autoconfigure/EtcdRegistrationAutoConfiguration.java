@@ -93,8 +93,9 @@ final class EtcdRegistrationAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		EtcdAutoRegistration etcdAutoRegistration(EtcdServiceRegistry registry, EtcdRegistration registration,
-				RegistrationAddressResolver addresses) {
-			return new EtcdAutoRegistration(registry, registration, addresses);
+				RegistrationAddressResolver addresses, Environment environment) {
+			return new EtcdAutoRegistration(registry, registration, addresses,
+					environment.getProperty("rpc.registration.container-address-check", Boolean.class, true));
 		}
 
 	}

@@ -56,7 +56,17 @@ public final class EtcdAutoRegistration extends ApplicationLifecycleRegistration
 
 	public EtcdAutoRegistration(EtcdServiceRegistry registry, EtcdRegistration registration,
 			RegistrationAddressResolver addresses) {
-		this(registry, registration, addresses, ContainerAddressCheck.system());
+		this(registry, registration, addresses, true);
+	}
+
+	/**
+	 * @param checkContainerAddress whether an address found automatically is checked against container-local ranges
+	 * ({@code rpc.registration.container-address-check})
+	 */
+	public EtcdAutoRegistration(EtcdServiceRegistry registry, EtcdRegistration registration,
+			RegistrationAddressResolver addresses, boolean checkContainerAddress) {
+		this(registry, registration, addresses,
+				checkContainerAddress ? ContainerAddressCheck.system() : ContainerAddressCheck.disabled());
 	}
 
 	EtcdAutoRegistration(EtcdServiceRegistry registry, EtcdRegistration registration,

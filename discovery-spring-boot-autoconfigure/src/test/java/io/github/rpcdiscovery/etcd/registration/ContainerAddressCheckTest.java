@@ -51,13 +51,11 @@ class ContainerAddressCheckTest {
 	}
 
 	@Test
-	void aLoopbackPodIpInKubernetesIsRefusedToo() {
+	void aLoopbackPodIpInKubernetesIsRegisteredAsGivenWithAWarning(CapturedOutput output) {
 		ContainerAddressCheck check = new ContainerAddressCheck(
 				detector(Set.of(), Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.9"), null));
-		ContainerAddressException failure = catchThrowableOfType(ContainerAddressException.class,
-				() -> check.check(FROM_POD_IP));
-		assertThat(failure.getOrigin()).isEqualTo("POD_IP");
-		assertThat(failure.getEvidence()).isEqualTo("KUBERNETES_SERVICE_HOST is set");
+		assertThatNoException().isThrownBy(() -> check.check(FROM_POD_IP));
+		assertThat(output.getAll()).containsOnlyOnce("127.0.0.2:8080").contains("WARN", "POD_IP", "loopback");
 	}
 
 	@Test
@@ -65,6 +63,43 @@ class ContainerAddressCheckTest {
 		ContainerAddressCheck check = new ContainerAddressCheck(detector(Set.of("/.dockerenv"), Map.of(), null));
 		assertThatNoException().isThrownBy(() -> check.check(CONFIGURED_LOOPBACK));
 		assertThat(output.getAll()).doesNotContain("127.0.0.3");
+	}
+
+	@Test
+	void aPodIpInAnOrdinaryPodRangeIsRegisteredAsGiven(CapturedOutput output) {
+		ContainerAddressCheck check = new ContainerAddressCheck(
+				detector(Set.of(), Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.9"), "0::/kubepods/pod42\n"));
+		for (String podIp : new String[] { "172.17.0.5", "10.88.0.7" }) {
+			assertThatNoException().as(podIp)
+				.isThrownBy(() -> check.check(new Resolved(new HostAndPort(podIp, 8080), "POD_IP")));
+		}
+		assertThat(output.getAll()).doesNotContain("172.17.0.5").doesNotContain("10.88.0.7");
+	}
+
+	@Test
+	void aListenOnInABridgeRangeIsRegisteredAsGivenWithoutAWord(CapturedOutput output) {
+		ContainerAddressCheck check = new ContainerAddressCheck(detector(Set.of("/.dockerenv"), Map.of(), null));
+		assertThatNoException().isThrownBy(() -> check
+			.check(new Resolved(new HostAndPort("172.17.0.6", 8080), RegistrationAddressResolver.PROPERTY)));
+		assertThat(output.getAll()).doesNotContain("172.17.0.6");
+	}
+
+	@Test
+	void aDetectedBridgeAddressInAContainerIsRegisteredWithOneWarning(CapturedOutput output) {
+		ContainerAddressCheck check = new ContainerAddressCheck(detector(Set.of("/.dockerenv"), Map.of(), null));
+		assertThatNoException()
+			.isThrownBy(() -> check.check(new Resolved(new HostAndPort("172.17.0.8", 8080), "InetUtils")));
+		assertThat(output.getAll()).containsOnlyOnce("172.17.0.8:8080")
+			.contains("WARN", "rpc.listen-on", "rpc.registration.container-address-check=false");
+	}
+
+	@Test
+	void theCheckCanBeTurnedOff(CapturedOutput output) {
+		ContainerAddressCheck check = ContainerAddressCheck.disabled();
+		assertThatNoException().isThrownBy(() -> check.check(FOUND_LOOPBACK));
+		assertThatNoException()
+			.isThrownBy(() -> check.check(new Resolved(new HostAndPort("172.17.0.8", 8080), "InetUtils")));
+		assertThat(output.getAll()).doesNotContain("172.17.0.8");
 	}
 
 	@Test
