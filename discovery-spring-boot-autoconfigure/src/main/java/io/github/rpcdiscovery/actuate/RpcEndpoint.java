@@ -9,7 +9,6 @@ import java.util.Optional;
 
 import io.github.rpcdiscovery.loadbalancer.ServiceBalancerState;
 import io.github.rpcdiscovery.status.ConnectionStatus;
-import io.github.rpcdiscovery.status.RpcStatusSources;
 import io.github.rpcdiscovery.status.RegistryStatusProvider;
 import org.jspecify.annotations.Nullable;
 

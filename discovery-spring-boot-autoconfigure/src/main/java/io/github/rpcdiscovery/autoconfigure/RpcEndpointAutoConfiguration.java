@@ -6,7 +6,7 @@ import io.github.rpcdiscovery.actuate.RpcEndpoint;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.loadbalancer.ServiceBalancers;
 import io.github.rpcdiscovery.status.RegistrationStatusProvider;
-import io.github.rpcdiscovery.status.RpcStatusSources;
+import io.github.rpcdiscovery.actuate.RpcStatusSources;
 import io.github.rpcdiscovery.status.RegistryStatusProvider;
 
 import org.springframework.beans.factory.ObjectProvider;

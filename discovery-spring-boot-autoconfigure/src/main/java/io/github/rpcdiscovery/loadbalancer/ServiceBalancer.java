@@ -8,6 +8,7 @@ import io.github.rpcdiscovery.balancer.Balancer;
 import io.github.rpcdiscovery.balancer.BalancerSettings;
 import io.github.rpcdiscovery.balancer.BalancingPolicy;
 import io.github.rpcdiscovery.balancer.EjectionListener;
+import io.github.rpcdiscovery.balancer.EjectionLogger;
 import io.github.rpcdiscovery.balancer.NanoClock;
 import io.github.rpcdiscovery.balancer.NodeStats;
 import io.github.rpcdiscovery.balancer.NodeTable;

@@ -16,7 +16,7 @@ import io.github.rpcdiscovery.status.DiscoveryObserver;
 import io.github.rpcdiscovery.status.RegistrationState;
 import io.github.rpcdiscovery.status.RegistrationStatus;
 import io.github.rpcdiscovery.status.RegistrationStatusProvider;
-import io.github.rpcdiscovery.status.RpcStatusSources;
+import io.github.rpcdiscovery.actuate.RpcStatusSources;
 import io.github.rpcdiscovery.target.Upstream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;

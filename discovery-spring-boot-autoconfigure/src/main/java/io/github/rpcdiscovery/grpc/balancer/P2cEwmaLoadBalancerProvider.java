@@ -9,7 +9,7 @@ import io.github.rpcdiscovery.balancer.BalancerSettings;
 import io.github.rpcdiscovery.balancer.NanoClock;
 import io.github.rpcdiscovery.balancer.NodeTable;
 import io.github.rpcdiscovery.balancer.P2cEwmaPicker;
-import io.github.rpcdiscovery.loadbalancer.EjectionLogger;
+import io.github.rpcdiscovery.balancer.EjectionLogger;
 import io.grpc.LoadBalancer;
 import io.grpc.LoadBalancerProvider;
 import io.grpc.NameResolver.ConfigOrError;

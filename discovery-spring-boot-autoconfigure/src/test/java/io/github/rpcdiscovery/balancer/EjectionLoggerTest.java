@@ -1,9 +1,5 @@
-package io.github.rpcdiscovery.loadbalancer;
+package io.github.rpcdiscovery.balancer;
 
-import io.github.rpcdiscovery.balancer.BalancerSettings;
-import io.github.rpcdiscovery.balancer.NodeStats;
-import io.github.rpcdiscovery.balancer.NodeTable;
-import io.github.rpcdiscovery.balancer.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

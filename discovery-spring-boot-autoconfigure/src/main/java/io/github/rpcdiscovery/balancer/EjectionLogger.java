@@ -1,8 +1,5 @@
-package io.github.rpcdiscovery.loadbalancer;
+package io.github.rpcdiscovery.balancer;
 
-import io.github.rpcdiscovery.balancer.EjectionListener;
-import io.github.rpcdiscovery.balancer.NodeStats;
-import io.github.rpcdiscovery.balancer.Outcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -13,7 +10,8 @@ import org.apache.commons.logging.LogFactory;
  */
 public final class EjectionLogger implements EjectionListener {
 
-	private static final Log logger = LogFactory.getLog(ServiceBalancer.class);
+	// the category users already configure for the balancer's log lines, kept when this class moved here
+	private static final Log logger = LogFactory.getLog("io.github.rpcdiscovery.loadbalancer.ServiceBalancer");
 
 	private final String serviceId;
 

@@ -1,4 +1,7 @@
-package io.github.rpcdiscovery.status;
+package io.github.rpcdiscovery.actuate;
+
+import io.github.rpcdiscovery.status.RegistrationStatusProvider;
+import io.github.rpcdiscovery.status.RegistryStatusProvider;
 
 import java.time.Clock;
 import java.util.List;
