@@ -116,6 +116,22 @@ final class LeaseKeeper implements AutoCloseable {
 
 	private boolean watchEnded;
 
+	/**
+	 * Which own-key watch is current. Closing a watch makes jetcd report its end, sometimes at once and sometimes
+	 * after its replacement was opened, within the same lease generation: only the current watch's reports count, or
+	 * every replacement would end itself in a loop of Watch requests.
+	 */
+	private long currentWatch;
+
+	private long watchesOpened;
+
+	private long watchOpenedNanos;
+
+	/** Spaces out re-creations of a watch that keeps ending soon after it was opened (a halting error each time). */
+	private final Backoff watchRestarts;
+
+	private @Nullable ScheduledFuture<?> watchRestart;
+
 	/** Bumped whenever the lease is attached or detached: reports about an older lease are ignored. */
 	private int generation;
 
@@ -133,6 +149,7 @@ final class LeaseKeeper implements AutoCloseable {
 		this.metadataValue = registration.metadataValue();
 		this.ttlSeconds = Math.max(1, registration.ttl().toSeconds());
 		this.backoff = new Backoff(registration.ttl());
+		this.watchRestarts = new Backoff(registration.ttl());
 		this.outages = new OutageLog(registration.requireKey(), cluster);
 		this.loop = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "etcd-registration-" + registration.requireKey());
@@ -350,7 +367,7 @@ final class LeaseKeeper implements AutoCloseable {
 			keepAlive();
 		}
 		if (this.watchEnded) {
-			watchOwnKeys(revision + 1);
+			restartWatch(revision + 1);
 		}
 		this.lastCheckNanos = System.nanoTime();
 	}
@@ -452,22 +469,50 @@ final class LeaseKeeper implements AutoCloseable {
 		return true;
 	}
 
+	/**
+	 * Re-creates an own-key watch that ended: at once if it had run for a while, else after a back-off, so a watch
+	 * that etcd ends again and again is retried at a bounded rate, never in a loop.
+	 */
+	private void restartWatch(long fromRevision) {
+		if (this.watchRestart != null) {
+			return;
+		}
+		boolean endedSoon = System.nanoTime() - this.watchOpenedNanos < TimeUnit.SECONDS.toNanos(this.ttlSeconds);
+		if (!endedSoon) {
+			this.watchRestarts.reset();
+			watchOwnKeys(fromRevision);
+			return;
+		}
+		Duration delay = this.watchRestarts.next();
+		int attachedTo = this.generation;
+		this.watchRestart = this.loop.schedule(() -> {
+			this.watchRestart = null;
+			if (attachedTo == this.generation && this.watchEnded && !this.closed) {
+				// the keys are read again first: whatever changed while no watch ran is put right
+				reconcile("re-creating the watch of its own keys");
+			}
+		}, delay.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
 	private void watchOwnKeys(long fromRevision) {
 		closeWatch();
 		int attachedTo = this.generation;
+		long watchId = ++this.watchesOpened;
+		this.currentWatch = watchId;
+		this.watchOpenedNanos = System.nanoTime();
 		this.watchEnded = false;
 		this.watch = new OwnKeyWatch(this.client.getWatchClient(), List.of(this.lease.key(), this.lease.metadataKey()),
 				this.lease.id(), fromRevision, new OwnKeyWatch.Listener() {
 
 					@Override
 					public void keyChanged(String what) {
-						post(what, () -> attachedTo == LeaseKeeper.this.generation);
+						post(what, () -> isCurrentWatch(attachedTo, watchId));
 					}
 
 					@Override
 					public void watchEnded(String why) {
 						post(why, () -> {
-							if (attachedTo != LeaseKeeper.this.generation) {
+							if (!isCurrentWatch(attachedTo, watchId)) {
 								return false;
 							}
 							LeaseKeeper.this.watchEnded = true;
@@ -476,6 +521,10 @@ final class LeaseKeeper implements AutoCloseable {
 					}
 
 				});
+	}
+
+	private boolean isCurrentWatch(int attachedTo, long watchId) {
+		return attachedTo == this.generation && watchId == this.currentWatch;
 	}
 
 	/**
@@ -630,6 +679,11 @@ final class LeaseKeeper implements AutoCloseable {
 	}
 
 	private void closeWatch() {
+		this.currentWatch = 0;
+		if (this.watchRestart != null) {
+			this.watchRestart.cancel(false);
+			this.watchRestart = null;
+		}
 		if (this.watch != null) {
 			this.watch.close();
 			this.watch = null;
