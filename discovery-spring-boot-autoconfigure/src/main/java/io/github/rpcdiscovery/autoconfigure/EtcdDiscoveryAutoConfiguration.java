@@ -35,6 +35,7 @@ final class EtcdDiscoveryAutoConfiguration {
 	@Bean
 	@ConditionalOnBooleanProperty("rpc.etcd.fail-fast")
 	@ConditionalOnBean(ServiceDiscovery.class)
+	@ConditionalOnMissingBean
 	EtcdStartupCheck rpcEtcdStartupCheck(ServiceDiscovery discovery, EtcdDiscoverySource source,
 			EtcdConnections connections, RpcProperties properties) {
 		return new EtcdStartupCheck(discovery, source, connections, properties.discovery().initialLoadTimeout());

@@ -45,12 +45,14 @@ final class GrpcDiscoveryAutoConfiguration {
 
 		/** Spring gRPC applies it while creating its channel factory: the resolvers are registered before any channel. */
 		@Bean
+		@ConditionalOnMissingBean(name = "rpcGrpcNameResolversFirst")
 		GrpcChannelFactoryCustomizer rpcGrpcNameResolversFirst(GrpcNameResolvers resolvers) {
 			return (factory) -> {
 			};
 		}
 
 		@Bean
+		@ConditionalOnMissingBean(name = "rpcGrpcDiscoveryChannelCustomizer")
 		@Order(DiscoveryChannelCustomizer.ORDER)
 		<T extends ManagedChannelBuilder<T>> GrpcChannelBuilderCustomizer<T> rpcGrpcDiscoveryChannelCustomizer(
 				ObjectProvider<GrpcClientProperties> clientProperties, ServiceDiscovery discovery, GrpcProperties properties,

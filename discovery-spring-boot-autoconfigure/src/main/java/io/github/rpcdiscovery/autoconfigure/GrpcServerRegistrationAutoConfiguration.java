@@ -69,6 +69,7 @@ final class GrpcServerRegistrationAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnBean(GrpcServerLifecycle.class)
+	@ConditionalOnMissingBean(name = "rpcGrpcDrainBeforeServerShutdown")
 	DrainBeforeServerShutdown rpcGrpcDrainBeforeServerShutdown(DrainCoordinator coordinator,
 			List<GrpcServerLifecycle> servers) {
 		return new DrainBeforeServerShutdown(coordinator, Integer.MAX_VALUE);

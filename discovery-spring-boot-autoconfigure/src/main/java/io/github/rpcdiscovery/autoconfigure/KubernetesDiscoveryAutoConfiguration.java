@@ -7,6 +7,7 @@ import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.kubernetes.KubernetesClientFactory;
 import io.github.rpcdiscovery.kubernetes.KubernetesDiscoveryHealthIndicator;
+import io.github.rpcdiscovery.kubernetes.Fabric8RetryLogging;
 import io.github.rpcdiscovery.kubernetes.KubernetesDiscoverySource;
 import io.github.rpcdiscovery.kubernetes.KubernetesProperties;
 import io.github.rpcdiscovery.kubernetes.KubernetesServiceRegistry;
@@ -23,6 +24,7 @@ import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Kubernetes discovery ({@code k8s://namespace/service:port}): the fabric8 client (unless the application has one),
@@ -55,14 +57,17 @@ final class KubernetesDiscoveryAutoConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
 	KubernetesDiscoverySource rpcKubernetesDiscoverySource(KubernetesClient client, ServiceCatalog catalog,
-			KubernetesProperties properties, DiscoveryPlan plan) {
+			KubernetesProperties properties, DiscoveryPlan plan, Environment environment) {
 		properties.validate();
 		KubernetesDiscoverySource.checkConfiguredTargets(plan);
+		Fabric8RetryLogging.apply(environment, KubernetesDiscoveryAutoConfiguration.class.getClassLoader());
 		return new KubernetesDiscoverySource(client, catalog, properties);
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	KubernetesStartupCheck rpcKubernetesStartupCheck(ServiceDiscovery discovery, KubernetesDiscoverySource source) {
 		return new KubernetesStartupCheck(discovery, source);
 	}
@@ -80,6 +85,7 @@ final class KubernetesDiscoveryAutoConfiguration {
 	static class HealthConfiguration {
 
 		@Bean
+		@ConditionalOnMissingBean(name = "kubernetesDiscoveryHealthIndicator")
 		KubernetesDiscoveryHealthIndicator kubernetesDiscoveryHealthIndicator(KubernetesDiscoverySource source) {
 			return new KubernetesDiscoveryHealthIndicator(source);
 		}

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 
@@ -23,6 +24,7 @@ final class RpcCredentialsSanitizingAutoConfiguration {
 	private static final Set<String> SECRET_NAMES = Set.of("pass", "password", "token");
 
 	@Bean
+	@ConditionalOnMissingBean(name = "rpcCredentialsSanitizer")
 	SanitizingFunction rpcCredentialsSanitizer() {
 		return (data) -> isSecret(data.getKey()) ? data.withSanitizedValue() : data;
 	}

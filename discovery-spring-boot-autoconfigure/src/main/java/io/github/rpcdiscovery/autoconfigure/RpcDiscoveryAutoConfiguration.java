@@ -44,6 +44,7 @@ final class RpcDiscoveryAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	DirectDiscoverySource rpcDirectDiscoverySource(ServiceCatalog catalog) {
 		return new DirectDiscoverySource(catalog);
 	}
@@ -53,7 +54,8 @@ final class RpcDiscoveryAutoConfiguration {
 	ServiceDiscovery rpcServiceDiscovery(ServiceCatalog catalog, DiscoveryPlan plan,
 			ObjectProvider<DiscoverySource> sources, RpcProperties properties) {
 		List<DiscoverySource> all = sources.orderedStream().toList();
-		return new ServiceDiscovery(catalog, plan, all, properties.discovery().initialLoadTimeout());
+		return new ServiceDiscovery(catalog, plan, all, properties.discovery().initialLoadTimeout(),
+				properties.discovery().unlisted().settings());
 	}
 
 	@Bean
@@ -63,6 +65,7 @@ final class RpcDiscoveryAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	CatalogHeartbeatPublisher rpcCatalogHeartbeatPublisher(ServiceCatalog catalog,
 			ApplicationEventPublisher publisher) {
 		return new CatalogHeartbeatPublisher(catalog, publisher);

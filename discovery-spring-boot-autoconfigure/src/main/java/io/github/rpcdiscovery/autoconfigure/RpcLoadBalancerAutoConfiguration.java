@@ -1,5 +1,7 @@
 package io.github.rpcdiscovery.autoconfigure;
 
+import io.github.rpcdiscovery.core.ServiceDiscovery;
+import io.github.rpcdiscovery.loadbalancer.InstanceListConfiguration;
 import io.github.rpcdiscovery.loadbalancer.RpcLoadBalancerClientConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -7,12 +9,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
-import io.github.rpcdiscovery.core.ServiceDiscovery;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
- * Makes {@link RpcLoadBalancerClientConfiguration} the default configuration of every LoadBalancer client, so
- * {@code @LoadBalanced} RestClient, RestTemplate and WebClient calls to {@code http://<service-id>/} pick from the
- * catalog and follow its changes at once.
+ * Makes {@link RpcLoadBalancerClientConfiguration} a default configuration of every LoadBalancer client, so
+ * {@code @LoadBalanced} RestClient, RestTemplate and WebClient calls to {@code http://<service-id>/} of a service this
+ * starter resolves pick from the catalog and follow its changes at once; other ids keep Spring Cloud's own
+ * configuration. Checks {@code spring.cloud.loadbalancer.configurations} at startup: a child context is only created
+ * on a service's first call, too late to report a typo.
  */
 @AutoConfiguration(after = RpcDiscoveryAutoConfiguration.class, before = LoadBalancerAutoConfiguration.class)
 @ConditionalOnClass(LoadBalancerClients.class)
@@ -20,5 +25,16 @@ import io.github.rpcdiscovery.core.ServiceDiscovery;
 @ConditionalOnBean(ServiceDiscovery.class)
 @LoadBalancerClients(defaultConfiguration = RpcLoadBalancerClientConfiguration.class)
 final class RpcLoadBalancerAutoConfiguration {
+
+	@Bean
+	static LoadBalancerConfigurationsChecked rpcLoadBalancerConfigurationsChecked(Environment environment) {
+		InstanceListConfiguration.validate(environment);
+		return new LoadBalancerConfigurationsChecked();
+	}
+
+	/** Marks that the {@code configurations} values were checked; holds nothing. */
+	static final class LoadBalancerConfigurationsChecked {
+
+	}
 
 }

@@ -51,6 +51,7 @@ final class ShutdownAutoConfiguration {
 	static class KubernetesDrainConfiguration {
 
 		@Bean
+		@ConditionalOnMissingBean(name = "rpcKubernetesWithdrawal")
 		ApplicationListener<ContextClosedEvent> rpcKubernetesWithdrawal(DrainCoordinator coordinator) {
 			return (event) -> coordinator.withdrawn("the pod's endpoint (Kubernetes withdraws a terminating pod)");
 		}

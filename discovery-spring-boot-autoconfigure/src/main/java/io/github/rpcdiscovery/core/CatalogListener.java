@@ -9,4 +9,11 @@ public interface CatalogListener {
 
 	void onChange(CatalogChange change);
 
+	/**
+	 * A service left the catalog: nobody looked it up for a while and its watch was closed
+	 * ({@code rpc.discovery.unlisted}). Its next lookup loads it again, as a first load.
+	 */
+	default void onRemoved(String serviceId) {
+	}
+
 }

@@ -21,6 +21,22 @@ public interface DiscoverySource extends AutoCloseable {
 	 */
 	CompletableFuture<Void> watch(Upstream upstream);
 
+	/**
+	 * Whether the registry holds the service now (etcd: a key under {@code <key>/}; Kubernetes: an EndpointSlice of
+	 * the Service), asked once before an id that is not configured resolves here. Must not block; completes in
+	 * bounded time, exceptionally if the registry cannot tell.
+	 */
+	default CompletableFuture<Boolean> holds(Upstream upstream) {
+		return CompletableFuture.completedFuture(true);
+	}
+
+	/**
+	 * Stops keeping the catalog's list of this upstream current (nobody asked for it in a while); the watch and
+	 * anything only it used are released. A later {@link #watch} starts afresh.
+	 */
+	default void unwatch(Upstream upstream) {
+	}
+
 	/** Stops watching and releases connections. */
 	@Override
 	default void close() {

@@ -49,9 +49,15 @@ public final class ServiceCatalog {
 		return (snapshot != null) ? snapshot.instances() : List.of();
 	}
 
-	/** Service ids that have a snapshot (loaded at least once). */
+	/** Service ids that have a snapshot (loaded, and not removed since). */
 	public Set<String> serviceIds() {
-		return Set.copyOf(this.entries.keySet());
+		Set<String> ids = new java.util.HashSet<>();
+		this.entries.forEach((id, entry) -> {
+			if (entry.snapshot != null) {
+				ids.add(id);
+			}
+		});
+		return Set.copyOf(ids);
 	}
 
 	/** Grows with every change of any service: the state of Spring Cloud's {@code HeartbeatEvent}. */
@@ -101,6 +107,34 @@ public final class ServiceCatalog {
 			notifyListeners(entry, change);
 		}
 		return change;
+	}
+
+	/**
+	 * Forgets a service's instances (its watch was closed). Listeners of that service stay registered, so a load
+	 * balancer that still holds the service hears of its next load.
+	 */
+	public void remove(String serviceId) {
+		Entry entry = this.entries.get(serviceId);
+		if (entry == null) {
+			return;
+		}
+		synchronized (entry) {
+			if (entry.snapshot == null) {
+				return;
+			}
+			entry.snapshot = null;
+			if (entry.listeners.isEmpty()) {
+				this.entries.remove(serviceId, entry);
+			}
+		}
+		for (CatalogListener listener : this.listeners) {
+			try {
+				listener.onRemoved(serviceId);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Catalog listener " + listener + " failed on the removal of " + serviceId, ex);
+			}
+		}
 	}
 
 	private Entry entry(String serviceId) {

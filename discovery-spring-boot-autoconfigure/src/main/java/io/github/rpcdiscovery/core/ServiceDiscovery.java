@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -41,18 +43,42 @@ public final class ServiceDiscovery implements AutoCloseable {
 
 	private final Map<String, CompletableFuture<Void>> watches = new ConcurrentHashMap<>();
 
+	private final UnlistedServices unlisted;
+
+	private @Nullable ScheduledExecutorService idleSweeper;
+
 	public ServiceDiscovery(ServiceCatalog catalog, DiscoveryPlan plan, List<DiscoverySource> sources,
 			Duration initialLoadTimeout) {
+		this(catalog, plan, sources, initialLoadTimeout, UnlistedServices.Settings.defaults());
+	}
+
+	public ServiceDiscovery(ServiceCatalog catalog, DiscoveryPlan plan, List<DiscoverySource> sources,
+			Duration initialLoadTimeout, UnlistedServices.Settings unlisted) {
 		this.catalog = catalog;
 		this.plan = plan;
 		this.sources = sources.stream().collect(Collectors.toMap(DiscoverySource::name, Function.identity()));
 		this.initialLoadTimeout = initialLoadTimeout;
+		this.unlisted = new UnlistedServices(unlisted, System::nanoTime);
 	}
 
-	/** Starts watching every configured upstream, so their first lookups find them loaded. Does not block. */
+	/**
+	 * Starts watching every configured upstream, so their first lookups find them loaded, and the sweep that closes
+	 * idle watches of unlisted ids. Does not block.
+	 */
 	public void start() {
 		for (Upstream upstream : this.plan.configured()) {
 			watch(upstream.serviceId());
+		}
+		boolean defaultRegistry = this.plan.defaultEtcd() != null || this.plan.kubernetesNamespace() != null;
+		if (defaultRegistry && this.unlisted.settings().mode() != UnlistedServices.Mode.NONE) {
+			ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+				Thread thread = new Thread(runnable, "rpc-discovery-idle-sweep");
+				thread.setDaemon(true);
+				return thread;
+			});
+			long period = Math.max(1000, Math.min(30_000, this.unlisted.settings().idleTimeout().toMillis() / 2));
+			sweeper.scheduleWithFixedDelay(this::closeIdleWatches, period, period, TimeUnit.MILLISECONDS);
+			this.idleSweeper = sweeper;
 		}
 	}
 
@@ -64,9 +90,51 @@ public final class ServiceDiscovery implements AutoCloseable {
 		return this.plan;
 	}
 
-	/** Whether a service id resolves anywhere (configured, or by the default registry). */
+	/**
+	 * Whether a service id resolves here: configured, or unlisted and admitted by {@code rpc.discovery.unlisted}
+	 * ({@link UnlistedServices}: by default, if the default registry holds it). May ask the registry once, waiting at
+	 * most {@code rpc.discovery.initial-load-timeout}.
+	 */
 	public boolean resolves(String serviceId) {
-		return this.plan.upstreamFor(serviceId).isPresent();
+		if (this.plan.isConfigured(serviceId)) {
+			return true;
+		}
+		Optional<Upstream> upstream = this.plan.upstreamFor(serviceId);
+		if (upstream.isEmpty()) {
+			return false;
+		}
+		return resolution(serviceId, upstream.get()).join();
+	}
+
+	/** Whether an unlisted id resolves here; completes within the initial load timeout, never exceptionally. */
+	private CompletableFuture<Boolean> resolution(String serviceId, Upstream upstream) {
+		return this.unlisted.admission(serviceId, () -> probe(upstream), this.initialLoadTimeout);
+	}
+
+	private CompletableFuture<Boolean> probe(Upstream upstream) {
+		DiscoverySource source = this.sources.get(upstream.target().source());
+		return (source != null) ? source.holds(upstream) : CompletableFuture.completedFuture(false);
+	}
+
+	/**
+	 * A load balancer of this service is about to pick: keeps an unlisted id's watch from closing as idle, and
+	 * re-opens it if it was closed. Cheap when the watch is open: one map write.
+	 */
+	public void touch(String serviceId) {
+		if (this.plan.isConfigured(serviceId)) {
+			return;
+		}
+		if (this.unlisted.isWatched(serviceId)) {
+			this.unlisted.used(serviceId);
+			return;
+		}
+		// admitted before (a balancer exists for it), so no new question to the registry
+		this.plan.upstreamFor(serviceId).ifPresent(this::watchUnlisted);
+	}
+
+	/** How many unlisted ids have an open watch now. */
+	public int unlistedWatchCount() {
+		return this.unlisted.watchedCount();
 	}
 
 	/**
@@ -76,6 +144,9 @@ public final class ServiceDiscovery implements AutoCloseable {
 	public List<ServiceInstance> getInstances(String serviceId) {
 		InstanceSnapshot snapshot = this.catalog.snapshot(serviceId);
 		if (snapshot != null) {
+			if (this.unlisted.isWatched(serviceId)) {
+				this.unlisted.used(serviceId);
+			}
 			return snapshot.instances();
 		}
 		CompletableFuture<Void> load = watch(serviceId);
@@ -93,13 +164,21 @@ public final class ServiceDiscovery implements AutoCloseable {
 	public CompletableFuture<@Nullable InstanceSnapshot> whenLoaded(String serviceId) {
 		InstanceSnapshot snapshot = this.catalog.snapshot(serviceId);
 		if (snapshot != null) {
+			if (this.unlisted.isWatched(serviceId)) {
+				this.unlisted.used(serviceId);
+			}
 			return CompletableFuture.completedFuture(snapshot);
 		}
-		CompletableFuture<Void> load = watch(serviceId);
-		if (load == null) {
+		Optional<Upstream> upstream = this.plan.upstreamFor(serviceId);
+		if (upstream.isEmpty()) {
 			return CompletableFuture.completedFuture(null);
 		}
-		return loaded(serviceId, load);
+		if (this.plan.isConfigured(serviceId)) {
+			return loaded(serviceId, this.watches.computeIfAbsent(serviceId, (id) -> startWatch(upstream.get())));
+		}
+		// no thread waits for the registry's answer: this runs on reactive callers' event loops
+		return resolution(serviceId, upstream.get()).thenCompose((resolves) -> resolves
+				? loaded(serviceId, watchUnlisted(upstream.get())) : CompletableFuture.completedFuture(null));
 	}
 
 	/**
@@ -140,7 +219,37 @@ public final class ServiceDiscovery implements AutoCloseable {
 		if (upstream.isEmpty()) {
 			return null;
 		}
-		return this.watches.computeIfAbsent(serviceId, (id) -> startWatch(upstream.get()));
+		if (this.plan.isConfigured(serviceId)) {
+			return this.watches.computeIfAbsent(serviceId, (id) -> startWatch(upstream.get()));
+		}
+		if (!this.unlisted.isWatched(serviceId) && !resolves(serviceId)) {
+			return null;
+		}
+		return watchUnlisted(upstream.get());
+	}
+
+	private CompletableFuture<Void> watchUnlisted(Upstream upstream) {
+		this.unlisted.used(upstream.serviceId());
+		CompletableFuture<Void> load = this.watches.computeIfAbsent(upstream.serviceId(), (id) -> startWatch(upstream));
+		if (this.unlisted.watchedCount() > this.unlisted.settings().maxServices()) {
+			closeIdleWatches();
+		}
+		return load;
+	}
+
+	/** Closes the watches of unlisted ids nobody looked up for a while, or the oldest over the bound. */
+	void closeIdleWatches() {
+		this.unlisted.evictable().forEach((serviceId, reason) -> {
+			this.watches.remove(serviceId);
+			this.plan.upstreamFor(serviceId).ifPresent((upstream) -> {
+				DiscoverySource source = this.sources.get(upstream.target().source());
+				if (source != null) {
+					source.unwatch(upstream);
+				}
+			});
+			this.catalog.remove(serviceId);
+			logger.info("Stopped watching '" + serviceId + "': " + reason + " (rpc.discovery.unlisted)");
+		});
 	}
 
 	private CompletableFuture<Void> startWatch(Upstream upstream) {
@@ -175,6 +284,9 @@ public final class ServiceDiscovery implements AutoCloseable {
 
 	@Override
 	public void close() {
+		if (this.idleSweeper != null) {
+			this.idleSweeper.shutdownNow();
+		}
 		for (DiscoverySource source : this.sources.values()) {
 			try {
 				source.close();

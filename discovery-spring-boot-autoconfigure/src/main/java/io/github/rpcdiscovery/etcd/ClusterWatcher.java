@@ -98,6 +98,17 @@ final class ClusterWatcher implements AutoCloseable {
 		return firstLoad;
 	}
 
+	/** Stops publishing {@code serviceId}; the key's watch closes when no service id names it any more. */
+	void unwatch(String serviceId, String key) {
+		execute(() -> {
+			ServiceKeyWatcher watcher = this.keys.get(key);
+			if (watcher != null && watcher.unsubscribe(serviceId)) {
+				watcher.close();
+				this.keys.remove(key);
+			}
+		}, null);
+	}
+
 	EtcdCluster cluster() {
 		return this.cluster;
 	}

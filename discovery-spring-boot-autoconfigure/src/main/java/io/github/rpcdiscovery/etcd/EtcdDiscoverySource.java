@@ -1,9 +1,12 @@
 package io.github.rpcdiscovery.etcd;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.options.GetOption;
 import io.github.rpcdiscovery.core.DiscoverySource;
 import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.status.RegistryConnections;
@@ -82,6 +85,29 @@ public final class EtcdDiscoverySource implements DiscoverySource, RegistryStatu
 				this.connections.client(spec), this.catalog, this.settings,
 				this.connectionStates.track(String.join(",", spec.hosts()))));
 		return cluster.watch(upstream.serviceId(), target.key());
+	}
+
+	/** Whether any key is under {@code <key>/}: one keys-only read of at most one key. */
+	@Override
+	public CompletableFuture<Boolean> holds(Upstream upstream) {
+		if (this.closed) {
+			return CompletableFuture.completedFuture(false);
+		}
+		EtcdTarget target = (EtcdTarget) upstream.target();
+		GetOption oneKey = GetOption.builder().isPrefix(true).withKeysOnly(true).withLimit(1).build();
+		return this.connections.client(target.cluster())
+			.getKVClient()
+			.get(ByteSequence.from(target.key() + "/", StandardCharsets.UTF_8), oneKey)
+			.thenApply((response) -> !response.getKvs().isEmpty());
+	}
+
+	@Override
+	public void unwatch(Upstream upstream) {
+		EtcdTarget target = (EtcdTarget) upstream.target();
+		ClusterWatcher cluster = this.clusters.get(target.cluster());
+		if (cluster != null) {
+			cluster.unwatch(upstream.serviceId(), target.key());
+		}
 	}
 
 	/**

@@ -71,6 +71,12 @@ final class ServiceKeyWatcher implements PrefixMirror.Owner {
 		}
 	}
 
+	/** @return whether no service id is subscribed any more */
+	boolean unsubscribe(String serviceId) {
+		this.subscribers.remove(serviceId);
+		return this.subscribers.isEmpty();
+	}
+
 	/** The cluster cannot share its metadata mirror: watch this key's own. */
 	void useOwnMetadata() {
 		if (this.ownMetadata == null) {

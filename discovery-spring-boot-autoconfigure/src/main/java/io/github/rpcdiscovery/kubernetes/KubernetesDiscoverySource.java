@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.rpcdiscovery.config.InvalidRpcPropertyException;
 import io.github.rpcdiscovery.core.DiscoverySource;
@@ -120,6 +121,36 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 		// started outside the map: its first list may publish, and listeners may look up other services
 		created.start();
 		return created;
+	}
+
+	/**
+	 * Whether the Service has an EndpointSlice: one list of at most one slice, with the permission the watch needs
+	 * anyway. Runs off the caller's thread.
+	 */
+	@Override
+	public CompletableFuture<Boolean> holds(Upstream upstream) {
+		KubernetesTarget target = (KubernetesTarget) upstream.target();
+		if (this.closed || invalidName(target) != null) {
+			return CompletableFuture.completedFuture(false);
+		}
+		return CompletableFuture.supplyAsync(() -> !this.client.discovery()
+			.v1()
+			.endpointSlices()
+			.inNamespace(target.namespace())
+			.withLabel(SliceWatch.SERVICE_NAME_LABEL, target.service())
+			.list(new ListOptionsBuilder().withLimit(1L).build())
+			.getItems()
+			.isEmpty());
+	}
+
+	@Override
+	public void unwatch(Upstream upstream) {
+		KubernetesTarget target = (KubernetesTarget) upstream.target();
+		String key = target.namespace() + "/" + target.service();
+		SliceWatch watch = this.watches.get(key);
+		if (watch != null && watch.unbind(upstream.serviceId()) && this.watches.remove(key, watch)) {
+			watch.close();
+		}
 	}
 
 	/**

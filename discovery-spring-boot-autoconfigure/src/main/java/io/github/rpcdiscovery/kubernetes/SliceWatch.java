@@ -204,6 +204,14 @@ final class SliceWatch implements AutoCloseable {
 		}
 	}
 
+	/** @return whether no service id is bound any more */
+	boolean unbind(String serviceId) {
+		synchronized (this.lock) {
+			this.bindings.remove(serviceId);
+			return this.bindings.isEmpty();
+		}
+	}
+
 	@Override
 	public void close() {
 		List<SharedIndexInformer<?>> informers = new ArrayList<>();

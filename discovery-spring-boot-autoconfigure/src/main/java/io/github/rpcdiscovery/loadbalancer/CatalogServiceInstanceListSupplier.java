@@ -50,6 +50,8 @@ public final class CatalogServiceInstanceListSupplier implements ServiceInstance
 
 	@Override
 	public Flux<List<ServiceInstance>> get() {
+		// a pick keeps an unlisted service's watch open (rpc.discovery.unlisted.idle-timeout)
+		this.discovery.touch(this.serviceId);
 		return this.instances;
 	}
 

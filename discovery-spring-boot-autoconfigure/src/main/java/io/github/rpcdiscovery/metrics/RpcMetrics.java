@@ -41,7 +41,7 @@ public final class RpcMetrics implements MeterBinder, DiscoveryObserver, Catalog
 
 	private final RpcStatusSources sources;
 
-	private final Set<String> servicesBound = ConcurrentHashMap.newKeySet();
+	private final Map<String, io.micrometer.core.instrument.Meter> serviceGauges = new ConcurrentHashMap<>();
 
 	private final Set<String> registrationsBound = ConcurrentHashMap.newKeySet();
 
@@ -80,18 +80,28 @@ public final class RpcMetrics implements MeterBinder, DiscoveryObserver, Catalog
 		}
 	}
 
+	/** A service left the catalog (idle unlisted id): its gauge goes too, so meters stay bounded. */
+	@Override
+	public void onRemoved(String serviceId) {
+		MeterRegistry meters = this.registry;
+		io.micrometer.core.instrument.Meter gauge = this.serviceGauges.remove(serviceId);
+		if (meters != null && gauge != null) {
+			meters.remove(gauge);
+		}
+	}
+
 	private void bindService(String serviceId) {
 		MeterRegistry meters = this.registry;
-		if (meters == null || !this.servicesBound.add(serviceId)) {
+		if (meters == null || this.serviceGauges.containsKey(serviceId)) {
 			return;
 		}
 		String source = this.sources.discovery().plan().upstreamFor(serviceId).map(Upstream::target).map((t) -> t.source())
 			.orElse("none");
 		ServiceCatalog catalog = this.sources.discovery().catalog();
-		Gauge.builder("rpc.discovery.instances", catalog, (c) -> c.instances(serviceId).size())
+		this.serviceGauges.put(serviceId, Gauge.builder("rpc.discovery.instances", catalog, (c) -> c.instances(serviceId).size())
 			.description("Instances of a service in the catalog")
 			.tags("service", serviceId, "source", source)
-			.register(meters);
+			.register(meters));
 	}
 
 	@Override

@@ -38,6 +38,11 @@ public final class DiscoveryPlan {
 		return List.copyOf(this.upstreams.values());
 	}
 
+	/** Whether a block of the {@code rpc:} configuration names this service id. */
+	public boolean isConfigured(String serviceId) {
+		return this.upstreams.containsKey(serviceId);
+	}
+
 	/** Where a service id resolves: its configured upstream, else the default registry, else nowhere. */
 	public Optional<Upstream> upstreamFor(String serviceId) {
 		Upstream configured = this.upstreams.get(serviceId);

@@ -18,18 +18,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mockito.Mockito;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.cloud.client.discovery.health.DiscoveryHealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.serviceregistry.Registration;
 import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.StandardEnvironment;
 
 import static io.github.rpcdiscovery.test.kubernetes.EndpointSlices.slice;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -236,19 +236,23 @@ class KubernetesDiscoveryAutoConfigurationTests {
 	}
 
 	@Test
-	void loggingDefaultsQuietFabric8RetriesUnlessTheUserSaysOtherwise() {
-		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources()
-			.addFirst(new MapPropertySource("user", Map.of("logging.level.io.fabric8.kubernetes.client.jdkhttp"
-					+ ".JdkWebSocketImpl", "DEBUG")));
-		new KubernetesLoggingDefaultsEnvironmentPostProcessor().postProcessEnvironment(environment,
-				new SpringApplication());
-		assertThat(environment.getProperty("logging.level.io.fabric8.kubernetes.client.informers.impl.cache.Reflector"))
-			.isEqualTo("ERROR");
-		assertThat(environment.getProperty("logging.level.io.fabric8.kubernetes.client.dsl.internal.AbstractWatchManager"))
-			.isEqualTo("WARN");
-		assertThat(environment.getProperty("logging.level.io.fabric8.kubernetes.client.jdkhttp.JdkWebSocketImpl"))
-			.isEqualTo("DEBUG");
+	void kubernetesDiscoveryQuietsFabric8RetriesUnlessTheUserSaysOtherwise() {
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		String reflector = "io.fabric8.kubernetes.client.informers.impl.cache.Reflector";
+		String webSocket = "io.fabric8.kubernetes.client.jdkhttp.JdkWebSocketImpl";
+		try {
+			logging.setLogLevel(webSocket, LogLevel.DEBUG);
+			this.runner.withPropertyValues("rpc.target=k8s://shop/cart:8080", "logging.level." + webSocket + "=DEBUG")
+				.run((context) -> {
+					assertThat(context).hasSingleBean(KubernetesDiscoverySource.class);
+					assertThat(logging.getLoggerConfiguration(reflector).getEffectiveLevel()).isEqualTo(LogLevel.ERROR);
+					assertThat(logging.getLoggerConfiguration(webSocket).getEffectiveLevel()).isEqualTo(LogLevel.DEBUG);
+				});
+		}
+		finally {
+			logging.setLogLevel(reflector, null);
+			logging.setLogLevel(webSocket, null);
+		}
 	}
 
 	private static void hasNoKubernetesBeans(AssertableApplicationContext context) {

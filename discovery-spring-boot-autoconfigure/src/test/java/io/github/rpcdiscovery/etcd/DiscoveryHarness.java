@@ -11,6 +11,7 @@ import io.github.rpcdiscovery.cloud.RpcDiscoveryClient;
 import io.github.rpcdiscovery.core.CatalogChange;
 import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
+import io.github.rpcdiscovery.core.UnlistedServices;
 import io.github.rpcdiscovery.direct.DirectDiscoverySource;
 import io.github.rpcdiscovery.loadbalancer.CatalogServiceInstanceListSupplier;
 import io.github.rpcdiscovery.target.DiscoveryPlan;
@@ -61,7 +62,10 @@ final class DiscoveryHarness implements AutoCloseable {
 		this.source = new EtcdDiscoverySource(this.catalog, this.connections, settings);
 		DiscoveryPlan plan = new DiscoveryPlan(List.of(), cluster, null);
 		this.discovery = new ServiceDiscovery(this.catalog, plan,
-				List.of(this.source, new DirectDiscoverySource(this.catalog)), Duration.ofSeconds(15));
+				List.of(this.source, new DirectDiscoverySource(this.catalog)), Duration.ofSeconds(15),
+				// every id resolves: these tests are about the etcd source, not about which ids it is asked for
+				new UnlistedServices.Settings(UnlistedServices.Mode.ALL, Duration.ofMinutes(10), 512,
+						Duration.ofSeconds(10)));
 		this.client = new RpcDiscoveryClient(this.discovery, 0);
 	}
 

@@ -56,6 +56,8 @@ class IsolationAndRecoveryIntegrationTest {
 			declare(args, "retry-post-" + client.tag, BalancingPolicy.ROUND_ROBIN, 2, true);
 			declare(args, "dropped-" + client.tag, BalancingPolicy.ROUND_ROBIN, 2, true);
 		}
+		// Spring Cloud retries WebClient calls only when asked to (RestTemplate and RestClient by default)
+		args.add("--spring.cloud.loadbalancer.retry.enabled=true");
 		SpringApplication application = new SpringApplication(TestApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		context = application.run(args.toArray(String[]::new));

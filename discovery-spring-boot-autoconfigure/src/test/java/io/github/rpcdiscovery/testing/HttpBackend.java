@@ -94,6 +94,10 @@ public final class HttpBackend implements AutoCloseable {
 		return this.address.getHostString() + ":" + this.address.getPort();
 	}
 
+	public int port() {
+		return this.address.getPort();
+	}
+
 	public int calls() {
 		return this.calls.get();
 	}

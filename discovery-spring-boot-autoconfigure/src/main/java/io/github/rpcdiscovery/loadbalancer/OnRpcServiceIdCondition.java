@@ -1,0 +1,33 @@
+package io.github.rpcdiscovery.loadbalancer;
+
+import io.github.rpcdiscovery.core.ServiceDiscovery;
+
+import org.springframework.beans.factory.BeanFactoryUtils;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * Matches in the LoadBalancer child context of a service id this starter resolves
+ * ({@link ServiceDiscovery#resolves(String)}). Any other id's child context gets nothing from this starter, so Spring
+ * Cloud's own {@code LoadBalancerClientConfiguration} serves it as it would without us (Consul, Eureka or simple
+ * discovery included).
+ */
+final class OnRpcServiceIdCondition implements Condition {
+
+	@Override
+	public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		String serviceId = LoadBalancerClientFactory.getName(context.getEnvironment());
+		if (serviceId == null || context.getBeanFactory() == null) {
+			return false;
+		}
+		ServiceDiscovery discovery = context.getBeanFactory().getBeanProvider(ServiceDiscovery.class).getIfAvailable();
+		boolean balancers = context.getBeanFactory().getBeanNamesForType(ServiceBalancers.class).length > 0
+				|| (context.getBeanFactory().getParentBeanFactory() instanceof ListableBeanFactory parent
+						&& BeanFactoryUtils.beanNamesForTypeIncludingAncestors(parent, ServiceBalancers.class).length > 0);
+		return discovery != null && balancers && discovery.resolves(serviceId);
+	}
+
+}

@@ -1,0 +1,83 @@
+package io.github.rpcdiscovery.core;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which unlisted ids resolve here and when their watches close, on an injected clock. */
+class UnlistedServicesTest {
+
+	private final AtomicLong now = new AtomicLong();
+
+	private final AtomicInteger probes = new AtomicInteger();
+
+	private UnlistedServices unlisted(UnlistedServices.Mode mode) {
+		return new UnlistedServices(new UnlistedServices.Settings(mode, Duration.ofMinutes(10), 3,
+				Duration.ofSeconds(10)), this.now::get);
+	}
+
+	private boolean admits(UnlistedServices unlisted, String id, boolean registered) {
+		return unlisted.admission(id, () -> {
+			this.probes.incrementAndGet();
+			return CompletableFuture.completedFuture(registered);
+		}, Duration.ofSeconds(1)).join();
+	}
+
+	@Test
+	void registeredModeAsksTheRegistryAndRemembersANoForTheRecheckInterval() {
+		UnlistedServices unlisted = unlisted(UnlistedServices.Mode.REGISTERED);
+		assertThat(admits(unlisted, "static-svc", false)).isFalse();
+		assertThat(admits(unlisted, "static-svc", true)).as("remembered").isFalse();
+		assertThat(this.probes).hasValue(1);
+		this.now.addAndGet(Duration.ofSeconds(11).toNanos());
+		assertThat(admits(unlisted, "static-svc", true)).as("asked again").isTrue();
+		assertThat(this.probes).hasValue(2);
+	}
+
+	@Test
+	void aRegistryThatCannotAnswerInTimeMeansNo() {
+		UnlistedServices unlisted = unlisted(UnlistedServices.Mode.REGISTERED);
+		assertThat(unlisted.admission("slow", CompletableFuture::new, Duration.ofMillis(50)).join()).isFalse();
+		assertThat(unlisted.admission("failed", () -> CompletableFuture.failedFuture(new IllegalStateException()),
+				Duration.ofSeconds(1)).join()).isFalse();
+	}
+
+	@Test
+	void allAndNoneDoNotAskTheRegistry() {
+		assertThat(admits(unlisted(UnlistedServices.Mode.ALL), "x", false)).isTrue();
+		assertThat(admits(unlisted(UnlistedServices.Mode.NONE), "x", true)).isFalse();
+		assertThat(this.probes).hasValue(0);
+	}
+
+	@Test
+	void anIdleWatchClosesAfterTheIdleTimeoutAndALookupKeepsItOpen() {
+		UnlistedServices unlisted = unlisted(UnlistedServices.Mode.REGISTERED);
+		unlisted.used("idle");
+		unlisted.used("busy");
+		this.now.addAndGet(Duration.ofMinutes(9).toNanos());
+		unlisted.used("busy");
+		assertThat(unlisted.evictable()).isEmpty();
+		this.now.addAndGet(Duration.ofMinutes(2).toNanos());
+		assertThat(unlisted.evictable()).containsOnlyKeys("idle");
+		assertThat(unlisted.isWatched("busy")).isTrue();
+		assertThat(unlisted.isWatched("idle")).isFalse();
+	}
+
+	@Test
+	void overTheBoundTheLeastRecentlyUsedCloses() {
+		UnlistedServices unlisted = unlisted(UnlistedServices.Mode.ALL);
+		for (String id : new String[] { "a", "b", "c", "d" }) {
+			unlisted.used(id);
+			this.now.incrementAndGet();
+		}
+		unlisted.used("a");
+		assertThat(unlisted.evictable()).containsOnlyKeys("b");
+		assertThat(unlisted.watchedCount()).isEqualTo(3);
+	}
+
+}
