@@ -98,7 +98,12 @@ public final class EtcdDiscoverySource implements DiscoverySource, RegistryStatu
 		return this.connections.client(target.cluster())
 			.getKVClient()
 			.get(ByteSequence.from(target.key() + "/", StandardCharsets.UTF_8), oneKey)
-			.thenApply((response) -> !response.getKvs().isEmpty());
+			.thenApply((response) -> !response.getKvs().isEmpty())
+			// refused (auth, permission): resolve here, so the watch reports the refusal with its fix
+			.exceptionally((failure) -> switch (EtcdFailure.quickKind(failure)) {
+				case AUTHENTICATION, PERMISSION, TLS -> true;
+				default -> false;
+			});
 	}
 
 	@Override

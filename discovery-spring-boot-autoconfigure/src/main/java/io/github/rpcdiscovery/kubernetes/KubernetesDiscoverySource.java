@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.rpcdiscovery.config.InvalidRpcPropertyException;
 import io.github.rpcdiscovery.core.DiscoverySource;
 import io.github.rpcdiscovery.core.ServiceCatalog;
@@ -133,14 +134,25 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 		if (this.closed || invalidName(target) != null) {
 			return CompletableFuture.completedFuture(false);
 		}
-		return CompletableFuture.supplyAsync(() -> !this.client.discovery()
-			.v1()
-			.endpointSlices()
-			.inNamespace(target.namespace())
-			.withLabel(SliceWatch.SERVICE_NAME_LABEL, target.service())
-			.list(new ListOptionsBuilder().withLimit(1L).build())
-			.getItems()
-			.isEmpty());
+		return CompletableFuture.supplyAsync(() -> {
+			try {
+				return !this.client.discovery()
+					.v1()
+					.endpointSlices()
+					.inNamespace(target.namespace())
+					.withLabel(SliceWatch.SERVICE_NAME_LABEL, target.service())
+					.list(new ListOptionsBuilder().withLimit(1L).build())
+					.getItems()
+					.isEmpty();
+			}
+			catch (KubernetesClientException ex) {
+				// refused (401/403): resolve here, so the watch reports the missing permission once, with the fix
+				if (ex.getCode() == 401 || ex.getCode() == 403) {
+					return true;
+				}
+				throw ex;
+			}
+		});
 	}
 
 	@Override

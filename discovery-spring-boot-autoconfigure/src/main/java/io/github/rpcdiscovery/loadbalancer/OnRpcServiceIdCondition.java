@@ -2,8 +2,6 @@ package io.github.rpcdiscovery.loadbalancer;
 
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 
-import org.springframework.beans.factory.BeanFactoryUtils;
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -24,10 +22,7 @@ final class OnRpcServiceIdCondition implements Condition {
 			return false;
 		}
 		ServiceDiscovery discovery = context.getBeanFactory().getBeanProvider(ServiceDiscovery.class).getIfAvailable();
-		boolean balancers = context.getBeanFactory().getBeanNamesForType(ServiceBalancers.class).length > 0
-				|| (context.getBeanFactory().getParentBeanFactory() instanceof ListableBeanFactory parent
-						&& BeanFactoryUtils.beanNamesForTypeIncludingAncestors(parent, ServiceBalancers.class).length > 0);
-		return discovery != null && balancers && discovery.resolves(serviceId);
+		return discovery != null && discovery.resolves(serviceId);
 	}
 
 }

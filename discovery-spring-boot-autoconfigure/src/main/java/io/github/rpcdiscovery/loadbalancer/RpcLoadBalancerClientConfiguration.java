@@ -3,10 +3,12 @@ package io.github.rpcdiscovery.loadbalancer;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 
 import org.springframework.beans.factory.BeanFactoryUtils;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.loadbalancer.core.ReactorLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplierBuilder;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
@@ -36,17 +38,22 @@ public class RpcLoadBalancerClientConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReactorLoadBalancer<ServiceInstance> rpcReactorLoadBalancer(Environment environment,
-			LoadBalancerClientFactory clientFactory, ServiceBalancers balancers) {
+			LoadBalancerClientFactory clientFactory, ObjectProvider<ServiceBalancers> balancers) {
 		String serviceId = LoadBalancerClientFactory.getName(environment);
-		return new RpcServiceInstanceLoadBalancer(
-				clientFactory.getLazyProvider(serviceId, ServiceInstanceListSupplier.class),
-				balancers.forService(serviceId));
+		ObjectProvider<ServiceInstanceListSupplier> suppliers = clientFactory.getLazyProvider(serviceId,
+				ServiceInstanceListSupplier.class);
+		ServiceBalancers all = balancers.getIfAvailable();
+		// without this starter's balancers (RpcBalancerAutoConfiguration excluded), Spring Cloud's round robin
+		return (all != null) ? new RpcServiceInstanceLoadBalancer(suppliers, all.forService(serviceId))
+				: new RoundRobinLoadBalancer(suppliers, serviceId);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	CallOutcomeLifecycle rpcCallOutcomeLifecycle(Environment environment, ServiceBalancers balancers) {
-		return new CallOutcomeLifecycle(balancers.forService(LoadBalancerClientFactory.getName(environment)));
+	CallOutcomeLifecycle rpcCallOutcomeLifecycle(Environment environment, ObjectProvider<ServiceBalancers> balancers) {
+		ServiceBalancers all = balancers.getIfAvailable();
+		return new CallOutcomeLifecycle(
+				(all != null) ? all.forService(LoadBalancerClientFactory.getName(environment)) : null);
 	}
 
 	@Bean
