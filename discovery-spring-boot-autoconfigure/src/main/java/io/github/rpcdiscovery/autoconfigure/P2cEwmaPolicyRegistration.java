@@ -7,7 +7,8 @@ import io.grpc.LoadBalancerRegistry;
 /**
  * While the application runs, channels that name {@code p2c_ewma} get the application's {@link BalancerSettings}:
  * grpc-java takes a policy's provider of the highest priority, and the service-loaded one (go-zero's constants) has
- * a lower one. Closing removes it again, so the service-loaded provider serves any later channel.
+ * a lower one. Closing removes it again, so the service-loaded provider serves any later channel. grpc-java's registry
+ * is global: with several application contexts in one JVM at once, the first one's settings serve them all.
  */
 final class P2cEwmaPolicyRegistration implements AutoCloseable {
 
