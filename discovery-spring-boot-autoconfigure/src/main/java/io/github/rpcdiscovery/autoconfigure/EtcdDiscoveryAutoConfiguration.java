@@ -1,9 +1,11 @@
 package io.github.rpcdiscovery.autoconfigure;
 
+import io.github.rpcdiscovery.config.EtcdDiscoveryProperties;
 import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
+import io.github.rpcdiscovery.etcd.EtcdDiscoverySettings;
 import io.github.rpcdiscovery.etcd.EtcdDiscoverySource;
 import io.github.rpcdiscovery.etcd.EtcdStartupCheck;
 
@@ -22,13 +24,23 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = { EtcdAutoConfiguration.class, RpcDiscoveryAutoConfiguration.class })
 @ConditionalOnClass(name = "io.etcd.jetcd.Client")
 @ConditionalOnRpcDiscoveryEnabled
-@EnableConfigurationProperties(RpcProperties.class)
+@EnableConfigurationProperties({ RpcProperties.class, EtcdDiscoveryProperties.class })
 final class EtcdDiscoveryAutoConfiguration {
+
+	/** {@code rpc.etcd.discovery.*}; an application's own settings bean replaces it. */
+	@Bean
+	@ConditionalOnMissingBean
+	EtcdDiscoverySettings rpcEtcdDiscoverySettings(EtcdDiscoveryProperties properties) {
+		return new EtcdDiscoverySettings(EtcdDiscoverySettings.defaults().requestTimeout(),
+				properties.initialBackoff(), properties.maxBackoff(), properties.pageSize(), properties.batchSize(),
+				properties.maxConcurrentLoads());
+	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	EtcdDiscoverySource rpcEtcdDiscoverySource(ServiceCatalog catalog, EtcdConnections connections) {
-		return new EtcdDiscoverySource(catalog, connections);
+	EtcdDiscoverySource rpcEtcdDiscoverySource(ServiceCatalog catalog, EtcdConnections connections,
+			EtcdDiscoverySettings settings) {
+		return new EtcdDiscoverySource(catalog, connections, settings);
 	}
 
 	/** {@code rpc.etcd.fail-fast=true}: etcd that cannot be used at startup fails it, naming the cause. */

@@ -1,6 +1,5 @@
 package io.github.rpcdiscovery.autoconfigure;
 
-import io.github.rpcdiscovery.config.DiscoveryPlanResolver;
 import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
 import io.github.rpcdiscovery.etcd.registration.EtcdAutoRegistration;
@@ -8,6 +7,7 @@ import io.github.rpcdiscovery.etcd.registration.EtcdRegistration;
 import io.github.rpcdiscovery.etcd.registration.EtcdServiceRegistry;
 import io.github.rpcdiscovery.etcd.registration.RegistrationAddressResolver;
 import io.github.rpcdiscovery.etcd.registration.RegistrationProperties;
+import io.github.rpcdiscovery.target.DiscoveryPlan;
 import io.github.rpcdiscovery.target.EtcdCluster;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -26,6 +26,7 @@ import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -45,13 +46,14 @@ import org.springframework.core.env.Environment;
 @ConditionalOnProperty(name = "rpc.registration.enabled", matchIfMissing = true)
 @Conditional(OnEtcdHostsCondition.class)
 @EnableConfigurationProperties({ RpcProperties.class, RegistrationProperties.class })
+@Import(DiscoveryPlanConfiguration.class)
 final class EtcdRegistrationAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	EtcdServiceRegistry etcdServiceRegistry(EtcdConnections connections, RpcProperties rpc,
+	EtcdServiceRegistry etcdServiceRegistry(EtcdConnections connections, DiscoveryPlan plan,
 			RegistrationProperties registration, Environment environment) {
-		EtcdCluster cluster = DiscoveryPlanResolver.resolve(rpc).defaultEtcd();
+		EtcdCluster cluster = DiscoveryPlanConfiguration.registrationCluster(plan);
 		// rpc.etcd.fail-fast covers registration as well; rpc.registration.fail-fast (older) covers only registration
 		boolean failFast = registration.failFast()
 				|| environment.getProperty("rpc.etcd.fail-fast", Boolean.class, false);

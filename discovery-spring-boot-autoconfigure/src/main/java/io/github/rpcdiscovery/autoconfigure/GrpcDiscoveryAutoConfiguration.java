@@ -1,9 +1,11 @@
 package io.github.rpcdiscovery.autoconfigure;
 
+import io.github.rpcdiscovery.balancer.BalancerSettings;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.grpc.GrpcProperties;
 import io.github.rpcdiscovery.grpc.client.DiscoveryChannelCustomizer;
 import io.github.rpcdiscovery.grpc.resolver.GrpcNameResolvers;
+import io.grpc.LoadBalancerRegistry;
 import io.grpc.ManagedChannelBuilder;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,6 +18,7 @@ import org.springframework.boot.grpc.client.autoconfigure.GrpcChannelFactoryCust
 import org.springframework.boot.grpc.client.autoconfigure.GrpcClientProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.grpc.client.GrpcChannelBuilderCustomizer;
@@ -31,12 +34,20 @@ import org.springframework.grpc.client.VirtualTargets;
 @ConditionalOnRpcDiscoveryEnabled
 @ConditionalOnBean(ServiceDiscovery.class)
 @EnableConfigurationProperties(GrpcProperties.class)
+@Import(BalancerSettingsConfiguration.class)
 final class GrpcDiscoveryAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	GrpcNameResolvers rpcGrpcNameResolvers(ServiceDiscovery discovery) {
 		return GrpcNameResolvers.registerDefault(discovery);
+	}
+
+	/** {@code p2c_ewma} channels balance with the same settings as the HTTP balancers ({@code rpc.balancer.*}). */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	P2cEwmaPolicyRegistration rpcP2cEwmaPolicyRegistration(BalancerSettings settings) {
+		return new P2cEwmaPolicyRegistration(LoadBalancerRegistry.getDefaultRegistry(), settings);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -2,7 +2,6 @@ package io.github.rpcdiscovery.autoconfigure;
 
 import java.util.List;
 
-import io.github.rpcdiscovery.config.DiscoveryPlanResolver;
 import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
 import io.github.rpcdiscovery.etcd.registration.EtcdServiceRegistry;
@@ -11,6 +10,7 @@ import io.github.rpcdiscovery.grpc.GrpcProperties;
 import io.github.rpcdiscovery.grpc.server.GrpcServerRegistration;
 import io.github.rpcdiscovery.shutdown.DrainBeforeServerShutdown;
 import io.github.rpcdiscovery.shutdown.DrainCoordinator;
+import io.github.rpcdiscovery.target.DiscoveryPlan;
 import io.github.rpcdiscovery.target.HostAndPort;
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +26,7 @@ import org.springframework.cloud.commons.util.InetUtils;
 import org.springframework.cloud.commons.util.InetUtilsProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 
@@ -41,14 +42,15 @@ import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 @ConditionalOnProperty(name = "rpc.grpc.registration.key")
 @Conditional(OnEtcdHostsCondition.class)
 @EnableConfigurationProperties({ RpcProperties.class, GrpcProperties.class })
+@Import(DiscoveryPlanConfiguration.class)
 final class GrpcServerRegistrationAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	GrpcServerRegistration rpcGrpcServerRegistration(EtcdConnections connections, RpcProperties rpc,
-			GrpcProperties grpc, Environment environment, ObjectProvider<InetUtils> inetUtils) {
+			GrpcProperties grpc, DiscoveryPlan plan, Environment environment, ObjectProvider<InetUtils> inetUtils) {
 		EtcdServiceRegistry registry = new EtcdServiceRegistry(connections,
-				DiscoveryPlanResolver.resolve(rpc).defaultEtcd(), false);
+				DiscoveryPlanConfiguration.registrationCluster(plan), false);
 		String host = (grpc.registration().host() != null) ? grpc.registration().host() : hostOf(rpc.listenOn());
 		GrpcServerRegistration.HostResolver fallback = (chosen, port) -> {
 			RegistrationAddressResolver.Resolved resolved = new RegistrationAddressResolver(chosen,

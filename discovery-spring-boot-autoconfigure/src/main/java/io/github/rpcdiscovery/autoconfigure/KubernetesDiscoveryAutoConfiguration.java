@@ -1,7 +1,6 @@
 package io.github.rpcdiscovery.autoconfigure;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.github.rpcdiscovery.config.DiscoveryPlanResolver;
 import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
@@ -17,13 +16,13 @@ import io.github.rpcdiscovery.target.DiscoveryPlan;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -32,23 +31,16 @@ import org.springframework.core.env.Environment;
  * registry that registers nothing because Kubernetes does. On when a target is {@code k8s://}, or
  * {@code rpc.kubernetes.namespace} is set, or {@code rpc.kubernetes.enabled=true}.
  * <p>
- * Runs before {@link RpcDiscoveryAutoConfiguration} so that {@code rpc.kubernetes.namespace} can supply the plan: the
- * foundation's plan with that namespace as the rule for any other service id.
+ * Its {@code rpc.kubernetes.namespace} is the plan's rule for any other service id ({@link DiscoveryPlanConfiguration}).
+ * Runs before {@link RpcDiscoveryAutoConfiguration}.
  */
 @AutoConfiguration(before = RpcDiscoveryAutoConfiguration.class)
 @ConditionalOnClass(name = "io.fabric8.kubernetes.client.KubernetesClient")
 @ConditionalOnRpcDiscoveryEnabled
 @Conditional(OnKubernetesDiscoveryCondition.class)
 @EnableConfigurationProperties({ RpcProperties.class, KubernetesProperties.class })
+@Import(DiscoveryPlanConfiguration.class)
 final class KubernetesDiscoveryAutoConfiguration {
-
-	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnProperty("rpc.kubernetes.namespace")
-	DiscoveryPlan rpcKubernetesDiscoveryPlan(RpcProperties rpc, KubernetesProperties kubernetes) {
-		DiscoveryPlan plan = DiscoveryPlanResolver.resolve(rpc);
-		return new DiscoveryPlan(plan.configured(), plan.defaultEtcd(), kubernetes.validate().namespace());
-	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean

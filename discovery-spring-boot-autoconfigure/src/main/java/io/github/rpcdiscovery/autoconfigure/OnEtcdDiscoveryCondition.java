@@ -20,7 +20,9 @@ class OnEtcdDiscoveryCondition extends SpringBootCondition {
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 		try {
 			RpcProperties rpc = Binder.get(context.getEnvironment()).bindOrCreate("rpc", RpcProperties.class);
-			return DiscoveryPlanResolver.resolve(rpc).uses("etcd") ? ConditionOutcome.match("etcd is configured")
+			// quietly: the plan bean logs the block's warnings, once
+			return DiscoveryPlanResolver.resolve(rpc, (warning) -> {
+			}).uses("etcd") ? ConditionOutcome.match("etcd is configured")
 					: ConditionOutcome.noMatch("no etcd hosts and no etcd target");
 		}
 		catch (RuntimeException ex) {

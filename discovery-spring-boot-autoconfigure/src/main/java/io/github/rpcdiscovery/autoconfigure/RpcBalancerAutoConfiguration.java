@@ -16,22 +16,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
- * The balancers of the services this starter resolves ({@code rpc.load-balancer}), shared by Spring Cloud
+ * The balancers of the services this starter resolves ({@code rpc.load-balancer}, {@code rpc.balancer.*}), shared by Spring Cloud
  * LoadBalancer's per-service child contexts, which {@link RpcLoadBalancerAutoConfiguration} points at them.
  */
 @AutoConfiguration(after = RpcDiscoveryAutoConfiguration.class)
 @ConditionalOnClass(LoadBalancerClients.class)
 @ConditionalOnRpcDiscoveryEnabled
 @ConditionalOnBean(ServiceDiscovery.class)
+@Import(BalancerSettingsConfiguration.class)
 final class RpcBalancerAutoConfiguration {
-
-	@Bean
-	@ConditionalOnMissingBean
-	BalancerSettings rpcBalancerSettings() {
-		return BalancerSettings.defaults();
-	}
 
 	@Bean
 	@ConditionalOnMissingBean

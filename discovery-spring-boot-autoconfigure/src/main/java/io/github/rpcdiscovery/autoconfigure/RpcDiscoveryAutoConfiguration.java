@@ -5,7 +5,6 @@ import java.util.List;
 import io.github.rpcdiscovery.cloud.CatalogChangeLogger;
 import io.github.rpcdiscovery.cloud.CatalogHeartbeatPublisher;
 import io.github.rpcdiscovery.cloud.DiscoveryInitializedPublisher;
-import io.github.rpcdiscovery.config.DiscoveryPlanResolver;
 import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.core.DiscoverySource;
 import io.github.rpcdiscovery.core.ServiceCatalog;
@@ -19,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * The core of discovery: the validated plan of which service resolves where, the catalog, the static-endpoint source
@@ -27,13 +27,8 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration
 @ConditionalOnRpcDiscoveryEnabled
 @EnableConfigurationProperties(RpcProperties.class)
+@Import(DiscoveryPlanConfiguration.class)
 final class RpcDiscoveryAutoConfiguration {
-
-	@Bean
-	@ConditionalOnMissingBean
-	DiscoveryPlan rpcDiscoveryPlan(RpcProperties properties) {
-		return DiscoveryPlanResolver.resolve(properties);
-	}
 
 	@Bean
 	@ConditionalOnMissingBean

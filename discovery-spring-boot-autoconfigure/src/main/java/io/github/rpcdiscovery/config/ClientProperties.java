@@ -2,7 +2,6 @@ package io.github.rpcdiscovery.config;
 
 import java.util.List;
 
-import io.github.rpcdiscovery.balancer.BalancingPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
@@ -21,7 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Defaults to rpc.load-balancer.
  */
 public record ClientProperties(@Nullable String name, @DefaultValue List<String> endpoints, @Nullable String target,
-		@DefaultValue EtcdProperties etcd, @Nullable BalancingPolicy loadBalancer) {
+		@DefaultValue EtcdProperties etcd, @Nullable LoadBalancerType loadBalancer) {
 
 	@ConstructorBinding
 	public ClientProperties {

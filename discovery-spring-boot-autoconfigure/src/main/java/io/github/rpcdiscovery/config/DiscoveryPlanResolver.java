@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.github.rpcdiscovery.target.DirectTarget;
 import io.github.rpcdiscovery.target.DiscoveryPlan;
@@ -37,11 +38,24 @@ public final class DiscoveryPlanResolver {
 	private DiscoveryPlanResolver() {
 	}
 
+	/**
+	 * Resolves the block and logs what it ignores (go-zero's precedence) at WARN. Called once per application, by the
+	 * auto-configuration that defines the plan bean; anything else that needs the plan reads that bean.
+	 */
 	public static DiscoveryPlan resolve(RpcProperties properties) {
+		return resolve(properties, logger::warn);
+	}
+
+	/**
+	 * Resolves the block and hands what it ignores to {@code warnings} instead of the log: for a condition, which
+	 * runs before the plan bean exists and must not repeat the plan's warnings.
+	 */
+	public static DiscoveryPlan resolve(RpcProperties properties, Consumer<String> warnings) {
 		EtcdCluster defaultEtcd = defaultCluster(properties.etcd());
 		List<Upstream> upstreams = new ArrayList<>();
 		String kubernetesNamespace = null;
-		RpcTarget topLevel = clientTarget("rpc", properties.endpoints(), properties.target(), null, defaultEtcd);
+		RpcTarget topLevel = clientTarget("rpc", properties.endpoints(), properties.target(), null, defaultEtcd,
+				warnings);
 		if (topLevel != null) {
 			String id = serviceId("rpc", properties.name(), topLevel);
 			upstreams.add(new Upstream(id, topLevel, (properties.endpoints().isEmpty() ? "rpc.target" : "rpc.endpoints")));
@@ -53,7 +67,8 @@ public final class DiscoveryPlanResolver {
 		for (int i = 0; i < clients.size(); i++) {
 			String prefix = "rpc.clients[" + i + "]";
 			ClientProperties client = clients.get(i);
-			RpcTarget target = clientTarget(prefix, client.endpoints(), client.target(), client.etcd(), defaultEtcd);
+			RpcTarget target = clientTarget(prefix, client.endpoints(), client.target(), client.etcd(), defaultEtcd,
+					warnings);
 			if (target == null) {
 				throw new InvalidRpcPropertyException(prefix, describe(client), "the client block says nowhere to find "
 						+ "its instances", "set one of " + prefix + ".endpoints, " + prefix + ".target or " + prefix
@@ -79,11 +94,11 @@ public final class DiscoveryPlanResolver {
 
 	/** go-zero's precedence in a client block: Endpoints, then Target, then Etcd. */
 	private static @Nullable RpcTarget clientTarget(String prefix, List<String> endpoints, @Nullable String target,
-			@Nullable EtcdProperties etcd, @Nullable EtcdCluster defaultEtcd) {
+			@Nullable EtcdProperties etcd, @Nullable EtcdCluster defaultEtcd, Consumer<String> warnings) {
 		boolean hasEndpoints = !endpoints.isEmpty();
 		boolean hasTarget = target != null && !target.isBlank();
 		boolean hasEtcd = etcd != null && etcd.isConfigured();
-		warnIfSeveral(prefix, hasEndpoints, hasTarget, hasEtcd);
+		warnIfSeveral(prefix, hasEndpoints, hasTarget, hasEtcd, warnings);
 		if (hasEndpoints) {
 			return new DirectTarget(endpoints(prefix + ".endpoints", endpoints));
 		}
@@ -236,16 +251,17 @@ public final class DiscoveryPlanResolver {
 		}
 	}
 
-	private static void warnIfSeveral(String prefix, boolean endpoints, boolean target, boolean etcd) {
+	private static void warnIfSeveral(String prefix, boolean endpoints, boolean target, boolean etcd,
+			Consumer<String> warnings) {
 		int count = (endpoints ? 1 : 0) + (target ? 1 : 0) + (etcd ? 1 : 0);
 		if (count > 1 && !prefix.equals("rpc")) {
 			String winner = endpoints ? "endpoints" : "target";
-			logger.warn(prefix + " sets " + (endpoints ? "endpoints, " : "") + (target ? "target, " : "")
+			warnings.accept(prefix + " sets " + (endpoints ? "endpoints, " : "") + (target ? "target, " : "")
 					+ (etcd ? "etcd, " : "") + "of which go-zero's precedence (endpoints, then target, then etcd)"
 					+ " uses " + prefix + "." + winner + "; the others are ignored");
 		}
 		else if (endpoints && target) {
-			logger.warn("rpc sets endpoints and target; go-zero's precedence uses rpc.endpoints, rpc.target is ignored");
+			warnings.accept("rpc sets endpoints and target; go-zero's precedence uses rpc.endpoints, rpc.target is ignored");
 		}
 	}
 

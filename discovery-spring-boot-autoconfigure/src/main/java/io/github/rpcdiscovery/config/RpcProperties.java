@@ -2,7 +2,6 @@ package io.github.rpcdiscovery.config;
 
 import java.util.List;
 
-import io.github.rpcdiscovery.balancer.BalancingPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -38,19 +37,19 @@ public record RpcProperties(@Nullable String name, @DefaultValue List<String> en
 		@DefaultValue @NestedConfigurationProperty EtcdProperties etcd, @DefaultValue List<ClientProperties> clients,
 		@Nullable String listenOn,
 		@DefaultValue @NestedConfigurationProperty DiscoveryProperties discovery,
-		@DefaultValue("p2c") BalancingPolicy loadBalancer) {
+		@DefaultValue("p2c") LoadBalancerType loadBalancer) {
 
 	@ConstructorBinding
 	public RpcProperties {
 		endpoints = (endpoints != null) ? List.copyOf(endpoints) : List.of();
 		clients = (clients != null) ? List.copyOf(clients) : List.of();
-		loadBalancer = (loadBalancer != null) ? loadBalancer : BalancingPolicy.P2C;
+		loadBalancer = (loadBalancer != null) ? loadBalancer : LoadBalancerType.P2C;
 	}
 
 	/** Properties with the default load balancer. */
 	public RpcProperties(@Nullable String name, List<String> endpoints, @Nullable String target, EtcdProperties etcd,
 			List<ClientProperties> clients, @Nullable String listenOn, DiscoveryProperties discovery) {
-		this(name, endpoints, target, etcd, clients, listenOn, discovery, BalancingPolicy.P2C);
+		this(name, endpoints, target, etcd, clients, listenOn, discovery, LoadBalancerType.P2C);
 	}
 
 	/** Properties with nothing set, as an application without an {@code rpc:} block gets them. */

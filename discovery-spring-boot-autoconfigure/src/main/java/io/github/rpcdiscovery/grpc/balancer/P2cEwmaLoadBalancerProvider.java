@@ -26,6 +26,24 @@ public final class P2cEwmaLoadBalancerProvider extends LoadBalancerProvider {
 
 	private static final ConfigOrError NO_CONFIG = ConfigOrError.fromConfig(Map.of());
 
+	private final BalancerSettings settings;
+
+	private final int priority;
+
+	/** The service-loaded provider: go-zero's constants, grpc-java's usual priority. */
+	public P2cEwmaLoadBalancerProvider() {
+		this(BalancerSettings.defaults(), 5);
+	}
+
+	/**
+	 * A provider with an application's settings, registered by the auto-configuration with a priority above the
+	 * service-loaded one's.
+	 */
+	public P2cEwmaLoadBalancerProvider(BalancerSettings settings, int priority) {
+		this.settings = settings;
+		this.priority = priority;
+	}
+
 	@Override
 	public boolean isAvailable() {
 		return true;
@@ -33,7 +51,7 @@ public final class P2cEwmaLoadBalancerProvider extends LoadBalancerProvider {
 
 	@Override
 	public int getPriority() {
-		return 5;
+		return this.priority;
 	}
 
 	@Override
@@ -43,7 +61,7 @@ public final class P2cEwmaLoadBalancerProvider extends LoadBalancerProvider {
 
 	@Override
 	public LoadBalancer newLoadBalancer(LoadBalancer.Helper helper) {
-		NodeTable table = new NodeTable(BalancerSettings.defaults(), NanoClock.SYSTEM,
+		NodeTable table = new NodeTable(this.settings, NanoClock.SYSTEM,
 				new EjectionLogger(helper.getAuthority()));
 		// ThreadLocalRandom's methods use the calling thread's generator: one instance serves every picking thread
 		return newLoadBalancer(helper, table, ThreadLocalRandom.current());
