@@ -204,8 +204,8 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 	}
 
 	/** The watched Services and their state, for the health endpoint. */
-	List<SliceWatch.WatchStatus> status() {
-		List<SliceWatch.WatchStatus> status = new ArrayList<>();
+	List<WatchStatus> status() {
+		List<WatchStatus> status = new ArrayList<>();
 		this.watches.values().forEach((watch) -> status.add(watch.status()));
 		return status;
 	}
