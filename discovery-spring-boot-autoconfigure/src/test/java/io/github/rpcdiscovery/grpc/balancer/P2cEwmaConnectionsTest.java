@@ -9,12 +9,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.grpc.ManualDiscovery;
 import io.github.rpcdiscovery.grpc.resolver.GrpcNameResolvers;
+import io.github.rpcdiscovery.test.grpc.GrpcBackend;
+import io.github.rpcdiscovery.test.net.TcpProxy;
 import io.grpc.Attributes;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerTransportFilter;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.grpc.testing.protobuf.SimpleRequest;
@@ -27,10 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Netty server on 127.0.0.1 that closes idle connections, as go-zero servers do after 5 minutes: a
- * {@code p2c_ewma} channel that makes no call does not reconnect, and the next call does.
+ * A {@code p2c_ewma} channel against real Netty servers on 127.0.0.1: how it connects when the server closes idle
+ * connections or cannot be reached.
  */
-class P2cEwmaIdleConnectionTest {
+class P2cEwmaConnectionsTest {
 
 	private static final String SERVICE = "orders";
 
@@ -46,6 +50,10 @@ class P2cEwmaIdleConnectionTest {
 
 	private Server server;
 
+	private GrpcBackend backend;
+
+	private TcpProxy proxy;
+
 	private ManagedChannel channel;
 
 	@AfterEach
@@ -56,7 +64,45 @@ class P2cEwmaIdleConnectionTest {
 		if (this.server != null) {
 			this.server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
 		}
+		if (this.proxy != null) {
+			this.proxy.close();
+		}
+		if (this.backend != null) {
+			this.backend.close();
+		}
 		this.resolvers.close();
+	}
+
+	@Test
+	void whileNothingConnectsCallsFailFastEvenWhenAReconnectHangs() {
+		this.backend = GrpcBackend.start("127.0.0.1");
+		this.proxy = TcpProxy.start("127.0.0.1", this.backend.port());
+		this.proxy.refuse();
+		this.registry.register(this.proxy.address());
+		this.channel = Grpc.newChannelBuilder("discovery:///" + SERVICE, InsecureChannelCredentials.create())
+			.defaultLoadBalancingPolicy("p2c_ewma")
+			.build();
+		assertThat(callStatus()).isEqualTo(Status.Code.UNAVAILABLE);
+		// the next connection attempt (after grpc-java's back-off of about a second) is accepted and never answered
+		this.proxy.blackhole();
+		await().during(Duration.ofSeconds(3))
+			.atMost(Duration.ofSeconds(6))
+			.until(() -> callStatus() == Status.Code.UNAVAILABLE);
+		this.proxy.heal();
+		await().atMost(Duration.ofSeconds(10)).until(() -> callStatus() == Status.Code.OK);
+	}
+
+	/** A call that may wait one second at most. */
+	private Status.Code callStatus() {
+		try {
+			SimpleServiceGrpc.newBlockingStub(this.channel)
+				.withDeadlineAfter(1, TimeUnit.SECONDS)
+				.unaryRpc(SimpleRequest.getDefaultInstance());
+			return Status.Code.OK;
+		}
+		catch (StatusRuntimeException ex) {
+			return ex.getStatus().getCode();
+		}
 	}
 
 	@Test
@@ -67,13 +113,13 @@ class P2cEwmaIdleConnectionTest {
 
 				@Override
 				public Attributes transportReady(Attributes attributes) {
-					P2cEwmaIdleConnectionTest.this.connections.incrementAndGet();
+					P2cEwmaConnectionsTest.this.connections.incrementAndGet();
 					return attributes;
 				}
 
 				@Override
 				public void transportTerminated(Attributes attributes) {
-					P2cEwmaIdleConnectionTest.this.closed.incrementAndGet();
+					P2cEwmaConnectionsTest.this.closed.incrementAndGet();
 				}
 
 			})
