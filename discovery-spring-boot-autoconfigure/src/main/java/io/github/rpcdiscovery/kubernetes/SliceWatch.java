@@ -26,22 +26,10 @@ import org.jspecify.annotations.Nullable;
  * the first once it has synced: events missed during the outage cannot leave a stale instance behind.
  * <p>
  * This class keeps the informers' lifecycle; {@link ServiceInformers} creates them, {@link SliceBindings} publishes
- * what they hold for each service id, {@link InformerFailure} says what a failure means.
+ * what they hold for each service id, {@link WatchHealth} reports its state, {@link WatchLiveness} says when a watch
+ * is lost, {@link InformerFailure} what a failure means.
  */
 final class SliceWatch implements AutoCloseable {
-
-	/** The label Kubernetes puts on every EndpointSlice it manages for a Service. */
-	static final String SERVICE_NAME_LABEL = ServiceInformers.SERVICE_NAME_LABEL;
-
-	/** Watchdog ticks without a watch after which the watch counts as lost (a routine reconnect is quicker). */
-	static final int LOST_AFTER_TICKS = WatchLiveness.LOST_AFTER_TICKS;
-
-	/**
-	 * How long a watch may deliver nothing before it is replaced by a fresh list and watch. fabric8 can believe a
-	 * watch is up while nothing arrives (a connection reset during the watch's opening handshake, a half-open
-	 * connection); a quiet Service costs one list per period.
-	 */
-	static final Duration DEFAULT_MAX_SILENCE = Duration.ofMinutes(10);
 
 	private final KubernetesClient client;
 
@@ -128,7 +116,7 @@ final class SliceWatch implements AutoCloseable {
 	}
 
 	/**
-	 * Called by the watchdog about once a second. A watch missing for {@link #LOST_AFTER_TICKS} ticks (longer than a
+	 * Called by the watchdog about once a second. A watch missing for {@link WatchLiveness#LOST_AFTER_TICKS} ticks (longer than a
 	 * routine reconnect), or silent for longer than the maximum silence, is replaced: a second informer lists anew,
 	 * retrying until it succeeds, and takes over once it has synced. Its failures say why the watch was lost (unreachable, or access revoked: fabric8 retries a refused
 	 * watch without telling anyone).

@@ -12,6 +12,13 @@ final class WatchLiveness {
 	/** Watchdog ticks without a watch after which the watch counts as lost (a routine reconnect is quicker). */
 	static final int LOST_AFTER_TICKS = 2;
 
+	/**
+	 * How long a watch may deliver nothing before it is replaced by a fresh list and watch. fabric8 can believe a
+	 * watch is up while nothing arrives (a connection reset during the watch's opening handshake, a half-open
+	 * connection); a quiet Service costs one list per period.
+	 */
+	static final Duration DEFAULT_MAX_SILENCE = Duration.ofMinutes(10);
+
 	private final long maxSilenceNanos;
 
 	private int ticksWithoutWatch;
