@@ -19,9 +19,10 @@ import org.springframework.context.event.ContextClosedEvent;
 /**
  * Deregister first, drain, then shut the servers down gracefully: the {@link DrainCoordinator} hears when this
  * instance was withdrawn, and {@link DrainBeforeServerShutdown} waits out {@code rpc.shutdown.drain} in the lifecycle
- * phase just before the web server's graceful shutdown.
+ * phase just before the web server's graceful shutdown. After Kubernetes discovery: its Kubernetes drain is
+ * conditional on that registry bean.
  */
-@AutoConfiguration
+@AutoConfiguration(after = KubernetesDiscoveryAutoConfiguration.class)
 @EnableConfigurationProperties(ShutdownProperties.class)
 final class ShutdownAutoConfiguration {
 

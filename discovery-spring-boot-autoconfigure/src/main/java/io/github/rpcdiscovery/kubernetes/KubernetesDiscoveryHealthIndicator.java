@@ -44,7 +44,7 @@ public final class KubernetesDiscoveryHealthIndicator implements DiscoveryHealth
 		this.source.registryConnections().statuses().forEach((status) -> connections.put(status.name(), status));
 		Map<String, Object> services = new LinkedHashMap<>();
 		boolean frozen = false;
-		for (SliceWatch.WatchStatus status : this.source.status()) {
+		for (WatchStatus status : this.source.status()) {
 			String name = status.namespace() + "/" + status.service();
 			Map<String, Object> detail = new LinkedHashMap<>();
 			detail.put("serviceIds", status.serviceIds());

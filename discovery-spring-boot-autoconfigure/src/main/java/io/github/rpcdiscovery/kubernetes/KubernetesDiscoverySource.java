@@ -63,7 +63,7 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 	private volatile boolean closed;
 
 	public KubernetesDiscoverySource(KubernetesClient client, ServiceCatalog catalog, KubernetesProperties properties) {
-		this(client, catalog, properties, Duration.ofSeconds(1), SliceWatch.DEFAULT_MAX_SILENCE);
+		this(client, catalog, properties, Duration.ofSeconds(1), WatchLiveness.DEFAULT_MAX_SILENCE);
 	}
 
 	KubernetesDiscoverySource(KubernetesClient client, ServiceCatalog catalog, KubernetesProperties properties,
@@ -140,7 +140,7 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 					.v1()
 					.endpointSlices()
 					.inNamespace(target.namespace())
-					.withLabel(SliceWatch.SERVICE_NAME_LABEL, target.service())
+					.withLabel(ServiceInformers.SERVICE_NAME_LABEL, target.service())
 					.list(new ListOptionsBuilder().withLimit(1L).build())
 					.getItems()
 					.isEmpty();
@@ -204,8 +204,8 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 	}
 
 	/** The watched Services and their state, for the health endpoint. */
-	List<SliceWatch.WatchStatus> status() {
-		List<SliceWatch.WatchStatus> status = new ArrayList<>();
+	List<WatchStatus> status() {
+		List<WatchStatus> status = new ArrayList<>();
 		this.watches.values().forEach((watch) -> status.add(watch.status()));
 		return status;
 	}

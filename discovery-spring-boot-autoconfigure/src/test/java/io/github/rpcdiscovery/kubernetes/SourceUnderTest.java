@@ -37,7 +37,7 @@ final class SourceUnderTest implements AutoCloseable {
 
 	/** The source, created with these settings and a fast watchdog if it does not exist yet. */
 	KubernetesDiscoverySource source(KubernetesProperties properties, Duration watchdog) {
-		return source(properties, watchdog, SliceWatch.DEFAULT_MAX_SILENCE);
+		return source(properties, watchdog, WatchLiveness.DEFAULT_MAX_SILENCE);
 	}
 
 	/** The same, with a maximum silence after which a watch that delivered nothing is replaced. */

@@ -21,8 +21,12 @@ import io.grpc.Status;
  * <ul>
  * <li>Statistics are kept by node identity (the registered {@code host:port}) in a {@link NodeTable} that outlives
  * address updates: a node that stays, or leaves and comes back, keeps what was learnt about it.</li>
- * <li>A subchannel that goes idle (go-zero servers close connections idle for 5 minutes) is reconnected at once, so
- * the next call does not pay for the connection.</li>
+ * <li>A subchannel that goes idle (go-zero servers close connections idle for 5 minutes) reconnects when a call
+ * comes: the next pick asks for the connection, as grpc-java's {@code pick_first} does, so a client that makes no call
+ * holds no connection.</li>
+ * <li>TRANSIENT_FAILURE is sticky, as in grpc-java's own policies: a subchannel that failed counts as failed while it
+ * retries, until it is READY, so while nothing connects calls fail fast with the last failure instead of queueing
+ * each time a retry starts.</li>
  * <li>A name resolution error keeps a working set of subchannels (gRPC's rule); an empty address list removes them
  * all.</li>
  * </ul>
@@ -111,6 +115,8 @@ final class P2cEwmaLoadBalancer extends LoadBalancer {
 				new CallOutcomeTracer(id, this.table)));
 		subchannel.start((info) -> onStateChange(child, info));
 		subchannel.requestConnection();
+		// asked to connect: counts as connecting until it says otherwise
+		child.state = ConnectivityState.CONNECTING;
 		return child;
 	}
 
@@ -118,39 +124,59 @@ final class P2cEwmaLoadBalancer extends LoadBalancer {
 		if (this.children.get(child.node.nodeId()) != child) {
 			return;
 		}
-		child.state = info.getState();
-		if (info.getState() == ConnectivityState.IDLE) {
-			child.subchannel.requestConnection();
-		}
-		if (info.getState() == ConnectivityState.TRANSIENT_FAILURE || info.getState() == ConnectivityState.IDLE) {
+		ConnectivityState next = info.getState();
+		if (next == ConnectivityState.TRANSIENT_FAILURE || next == ConnectivityState.IDLE) {
 			this.helper.refreshNameResolution();
 		}
-		if (info.getState() == ConnectivityState.TRANSIENT_FAILURE) {
+		if (next == ConnectivityState.TRANSIENT_FAILURE) {
 			this.lastFailure = info.getStatus();
 		}
+		if (child.state == ConnectivityState.TRANSIENT_FAILURE
+				&& (next == ConnectivityState.CONNECTING || next == ConnectivityState.IDLE)) {
+			// sticky: still failed while it retries; idle after a failure, it keeps retrying (as pick_first does)
+			if (next == ConnectivityState.IDLE) {
+				child.subchannel.requestConnection();
+			}
+			return;
+		}
+		child.state = next;
 		updateState();
 	}
 
 	private void updateState() {
 		List<ReadyNode> ready = new ArrayList<>();
 		boolean connecting = false;
+		boolean idle = false;
 		for (Child child : this.children.values()) {
 			if (child.state == ConnectivityState.READY) {
 				ready.add(child.node);
 			}
-			else if (child.state != ConnectivityState.TRANSIENT_FAILURE) {
+			else if (child.state == ConnectivityState.CONNECTING) {
 				connecting = true;
+			}
+			else if (child.state == ConnectivityState.IDLE) {
+				idle = true;
 			}
 		}
 		if (!ready.isEmpty()) {
-			publish(ConnectivityState.READY, new Pickers.P2c(List.copyOf(ready), this.balancer));
+			SubchannelPicker p2c = new Pickers.P2c(List.copyOf(ready), this.balancer);
+			publish(ConnectivityState.READY, idle ? connectingIdleOnFirstPick(p2c) : p2c);
 		}
 		else if (connecting) {
 			publish(ConnectivityState.CONNECTING, Pickers.Waiting.INSTANCE);
 		}
+		else if (idle) {
+			publish(ConnectivityState.IDLE, connectingIdleOnFirstPick(Pickers.Waiting.INSTANCE));
+		}
 		else {
 			publish(ConnectivityState.TRANSIENT_FAILURE, new Pickers.Failing(this.lastFailure));
 		}
+	}
+
+	/** The idle subchannels connect when a call comes, in the synchronization context, like everything here. */
+	private SubchannelPicker connectingIdleOnFirstPick(SubchannelPicker picker) {
+		return new Pickers.ConnectOnFirstPick(picker,
+				() -> this.helper.getSynchronizationContext().execute(this::requestConnection));
 	}
 
 	private void publish(ConnectivityState newState, SubchannelPicker picker) {

@@ -1,6 +1,7 @@
 package io.github.rpcdiscovery.grpc.balancer;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.rpcdiscovery.balancer.Balancer;
 import io.grpc.LoadBalancer.PickResult;
@@ -55,6 +56,42 @@ final class Pickers {
 		@Override
 		public PickResult pickSubchannel(PickSubchannelArgs args) {
 			return PickResult.withNoResult();
+		}
+
+	}
+
+	/**
+	 * Another picker that, on its first pick, asks the idle subchannels to connect: a subchannel closed for idleness
+	 * reconnects when calls come again, not before.
+	 */
+	static final class ConnectOnFirstPick extends SubchannelPicker {
+
+		private final SubchannelPicker delegate;
+
+		private final Runnable connect;
+
+		private final AtomicBoolean asked = new AtomicBoolean();
+
+		ConnectOnFirstPick(SubchannelPicker delegate, Runnable connect) {
+			this.delegate = delegate;
+			this.connect = connect;
+		}
+
+		@Override
+		public PickResult pickSubchannel(PickSubchannelArgs args) {
+			if (this.asked.compareAndSet(false, true)) {
+				this.connect.run();
+			}
+			return this.delegate.pickSubchannel(args);
+		}
+
+		SubchannelPicker delegate() {
+			return this.delegate;
+		}
+
+		@Override
+		public String toString() {
+			return this.delegate + " (connecting idle subchannels on the first pick)";
 		}
 
 	}

@@ -41,6 +41,12 @@ public final class AddressGroups {
 	 * @param unresolvable hosts already warned about; updated
 	 */
 	public static List<EquivalentAddressGroup> of(List<ServiceInstance> instances, Set<String> unresolvable) {
+		return of(instances, unresolvable, InetAddress::getByName);
+	}
+
+	/** As {@link #of(List, Set)}, looking host names up with the given lookup. */
+	static List<EquivalentAddressGroup> of(List<ServiceInstance> instances, Set<String> unresolvable,
+			HostLookup lookup) {
 		Set<String> seen = new LinkedHashSet<>();
 		List<EquivalentAddressGroup> groups = new ArrayList<>(instances.size());
 		for (ServiceInstance instance : instances) {
@@ -50,7 +56,7 @@ public final class AddressGroups {
 			if (!seen.add(id)) {
 				continue;
 			}
-			InetSocketAddress socket = resolve(address, unresolvable);
+			InetSocketAddress socket = resolve(address, unresolvable, lookup);
 			if (socket != null) {
 				groups.add(new EquivalentAddressGroup(socket, Attributes.newBuilder().set(NODE_ID, id).build()));
 			}
@@ -58,10 +64,11 @@ public final class AddressGroups {
 		return groups;
 	}
 
-	private static @Nullable InetSocketAddress resolve(HostAndPort address, Set<String> unresolvable) {
+	private static @Nullable InetSocketAddress resolve(HostAndPort address, Set<String> unresolvable,
+			HostLookup lookup) {
 		try {
 			// an IP literal is parsed, not looked up
-			InetSocketAddress resolved = new InetSocketAddress(InetAddress.getByName(address.host()), address.port());
+			InetSocketAddress resolved = new InetSocketAddress(lookup.lookup(address.host()), address.port());
 			unresolvable.remove(address.host());
 			return resolved;
 		}
@@ -72,6 +79,14 @@ public final class AddressGroups {
 			}
 			return null;
 		}
+	}
+
+	/** How a host name becomes an address: {@link InetAddress#getByName}, or a test's own. */
+	@FunctionalInterface
+	interface HostLookup {
+
+		InetAddress lookup(String host) throws UnknownHostException;
+
 	}
 
 }

@@ -1,10 +1,12 @@
 package io.github.rpcdiscovery.grpc.resolver;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.rpcdiscovery.core.CatalogListener;
 import io.github.rpcdiscovery.core.InstanceSnapshot;
@@ -25,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  * channel inside it, newer snapshots only: an emission overtaken by a newer one is dropped.</li>
  * <li>A registry outage does not change the catalog (it freezes), so the channel keeps the last list; an empty list is
  * only ever sent when the registry says the service has no instance.</li>
- * <li>{@link #refresh()} (the channel's retry after a rejected result) re-emits the last result.</li>
+ * <li>{@link #refresh()} (the balancer's request when a subchannel fails or goes idle, the channel's retry after a
+ * rejected result) resolves again: it reads the catalog's latest snapshot and looks its host names up anew, and emits
+ * the result even when the snapshot did not change.</li>
  * <li>{@link #shutdown()} removes the catalog listener: a closed channel leaves nothing behind.</li>
  * </ul>
  */
@@ -43,7 +47,12 @@ final class CatalogNameResolver extends NameResolver {
 
 	private final AtomicBoolean emissionPending = new AtomicBoolean();
 
+	/** How many refreshes were asked for; an emission that read the catalog after one is delivered in any case. */
+	private final AtomicLong refreshes = new AtomicLong();
+
 	private final Set<String> unresolvableHosts = ConcurrentHashMap.newKeySet();
+
+	private final AddressGroups.HostLookup hostLookup;
 
 	// the fields below are touched in the synchronization context only
 
@@ -53,9 +62,16 @@ final class CatalogNameResolver extends NameResolver {
 
 	private long lastVersion = -1;
 
+	private long lastRefreshDelivered;
+
 	private boolean shutdown;
 
 	CatalogNameResolver(GrpcTarget target, ServiceDiscovery discovery, Args args) {
+		this(target, discovery, args, InetAddress::getByName);
+	}
+
+	CatalogNameResolver(GrpcTarget target, ServiceDiscovery discovery, Args args, AddressGroups.HostLookup hostLookup) {
+		this.hostLookup = hostLookup;
 		this.target = target;
 		this.discovery = discovery;
 		this.syncContext = args.getSynchronizationContext();
@@ -77,12 +93,8 @@ final class CatalogNameResolver extends NameResolver {
 
 	@Override
 	public void refresh() {
-		if (this.lastResult != null && this.listener != null) {
-			this.listener.onResult2(this.lastResult);
-		}
-		else {
-			scheduleEmission();
-		}
+		this.refreshes.incrementAndGet();
+		scheduleEmission();
 	}
 
 	@Override
@@ -101,13 +113,14 @@ final class CatalogNameResolver extends NameResolver {
 	private void emitLatest() {
 		// cleared before reading, so a change that lands after the read schedules another emission
 		this.emissionPending.set(false);
+		long refresh = this.refreshes.get();
 		InstanceSnapshot snapshot = this.discovery.catalog().snapshot(this.target.serviceId());
 		List<EquivalentAddressGroup> groups = (snapshot != null)
-				? AddressGroups.of(snapshot.instances(), this.unresolvableHosts) : List.of();
-		this.syncContext.execute(() -> deliver(snapshot, groups));
+				? AddressGroups.of(snapshot.instances(), this.unresolvableHosts, this.hostLookup) : List.of();
+		this.syncContext.execute(() -> deliver(snapshot, groups, refresh));
 	}
 
-	private void deliver(@Nullable InstanceSnapshot snapshot, List<EquivalentAddressGroup> groups) {
+	private void deliver(@Nullable InstanceSnapshot snapshot, List<EquivalentAddressGroup> groups, long refresh) {
 		if (this.shutdown || this.listener == null) {
 			return;
 		}
@@ -119,10 +132,12 @@ final class CatalogNameResolver extends NameResolver {
 			}
 			return;
 		}
-		if (snapshot.version() <= this.lastVersion) {
+		boolean refreshed = refresh > this.lastRefreshDelivered;
+		if (snapshot.version() < this.lastVersion || (snapshot.version() == this.lastVersion && !refreshed)) {
 			return;
 		}
 		this.lastVersion = snapshot.version();
+		this.lastRefreshDelivered = Math.max(this.lastRefreshDelivered, refresh);
 		ResolutionResult result = ResolutionResult.newBuilder()
 			.setAddressesOrError(StatusOr.fromValue(groups))
 			.build();

@@ -90,14 +90,52 @@ class P2cEwmaLoadBalancerTest {
 	}
 
 	@Test
-	void reconnectsAnIdleSubchannelAtOnce() {
+	void anIdleSubchannelReconnectsOnlyWhenACallNeedsIt() {
 		accept("127.0.0.1:9001");
 		FakeHelper.FakeSubchannel subchannel = this.helper.subchannel("127.0.0.1:9001");
 		subchannel.moveTo(ConnectivityState.READY);
-		// a go-zero server closes connections idle for 5 minutes
+		// a go-zero server closes connections idle for 5 minutes: a client that makes no call stays disconnected
 		subchannel.moveTo(ConnectivityState.IDLE);
+		assertThat(subchannel.connectionRequests).isEqualTo(1);
+		assertThat(this.helper.state()).isEqualTo(ConnectivityState.IDLE);
+		// the next call waits for the connection it asks for
+		assertThat(pick().hasResult()).isFalse();
 		assertThat(subchannel.connectionRequests).isEqualTo(2);
-		assertThat(this.helper.state()).isEqualTo(ConnectivityState.CONNECTING);
+		pick();
+		assertThat(subchannel.connectionRequests).as("asked once per picker").isEqualTo(2);
+	}
+
+	@Test
+	void anIdleSubchannelNextToAReadyOneReconnectsOnTheNextCall() {
+		accept("127.0.0.1:9001", "127.0.0.2:9002");
+		readyAll();
+		FakeHelper.FakeSubchannel idle = this.helper.subchannel("127.0.0.2:9002");
+		idle.moveTo(ConnectivityState.IDLE);
+		assertThat(idle.connectionRequests).isEqualTo(1);
+		assertThat(this.helper.state()).isEqualTo(ConnectivityState.READY);
+		assertThat(pick().getSubchannel()).isSameAs(this.helper.subchannel("127.0.0.1:9001"));
+		assertThat(idle.connectionRequests).isEqualTo(2);
+	}
+
+	@Test
+	void staysInTransientFailureWhileFailedSubchannelsRetryUntilOneIsReady() {
+		accept("127.0.0.1:9001", "127.0.0.2:9002");
+		FakeHelper.FakeSubchannel first = this.helper.subchannel("127.0.0.1:9001");
+		FakeHelper.FakeSubchannel second = this.helper.subchannel("127.0.0.2:9002");
+		first.fail(Status.UNAVAILABLE.withDescription("connection refused"));
+		second.fail(Status.UNAVAILABLE.withDescription("connection refused"));
+		assertThat(this.helper.state()).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
+		int published = this.helper.states.size();
+		// the subchannels retry after their back-off: calls keep failing fast instead of queueing
+		first.moveTo(ConnectivityState.CONNECTING);
+		second.moveTo(ConnectivityState.IDLE);
+		assertThat(this.helper.states.subList(published, this.helper.states.size()))
+			.doesNotContain(ConnectivityState.CONNECTING, ConnectivityState.IDLE);
+		assertThat(pick().getStatus().getDescription()).isEqualTo("connection refused");
+		assertThat(second.connectionRequests).as("a failed subchannel that went idle retries").isEqualTo(2);
+		first.moveTo(ConnectivityState.READY);
+		assertThat(this.helper.state()).isEqualTo(ConnectivityState.READY);
+		assertThat(pick().getSubchannel()).isSameAs(first);
 	}
 
 	@Test

@@ -98,13 +98,37 @@ class CatalogNameResolverTest {
 	}
 
 	@Test
-	void refreshReEmitsTheLastResult() {
+	void refreshResolvesAgainFromTheCatalog() {
 		NameResolver resolver = started("discovery:///orders");
 		load("127.0.0.1:9001");
 		runOffloaded();
 		this.syncContext.execute(resolver::refresh);
+		runOffloaded();
 		assertThat(this.recorder.results).hasSize(2);
-		assertThat(this.recorder.results.get(1)).isSameAs(this.recorder.results.get(0));
+		assertThat(this.recorder.results.get(1)).isNotSameAs(this.recorder.results.get(0));
+		assertThat(this.recorder.lastAddresses()).containsExactly("127.0.0.1:9001");
+	}
+
+	@Test
+	void refreshLooksUpARegisteredHostNameAgain() {
+		// the balancer asks for a refresh when a subchannel fails: the name's address may have moved
+		Map<String, String> dns = new java.util.concurrent.ConcurrentHashMap<>(Map.of("orders.test", "127.0.0.5"));
+		NameResolver resolver = new CatalogNameResolver(GrpcTarget.parse("discovery:///orders", this.discovery.plan()),
+				this.discovery, args(), (host) -> {
+					String address = dns.get(host);
+					if (address == null) {
+						throw new java.net.UnknownHostException(host);
+					}
+					return java.net.InetAddress.getByName(address);
+				});
+		this.syncContext.execute(() -> resolver.start(this.recorder));
+		load("orders.test:9001");
+		runOffloaded();
+		assertThat(this.recorder.lastSockets()).containsExactly("127.0.0.5:9001");
+		dns.put("orders.test", "127.0.0.6");
+		this.syncContext.execute(resolver::refresh);
+		runOffloaded();
+		assertThat(this.recorder.lastSockets()).containsExactly("127.0.0.6:9001");
 	}
 
 	@Test
@@ -214,6 +238,18 @@ class CatalogNameResolverTest {
 		public void onError(Status error) {
 			CatalogNameResolverTest.this.syncContext.throwIfNotInThisSynchronizationContext();
 			this.errors.add(error);
+		}
+
+		/** The socket addresses of the last result, whatever name they were registered under. */
+		List<String> lastSockets() {
+			assertThat(this.results).isNotEmpty();
+			return this.results.get(this.results.size() - 1)
+				.getAddressesOrError()
+				.getValue()
+				.stream()
+				.map((group) -> (InetSocketAddress) group.getAddresses().get(0))
+				.map((socket) -> socket.getAddress().getHostAddress() + ":" + socket.getPort())
+				.toList();
 		}
 
 		List<String> lastAddresses() {

@@ -24,6 +24,8 @@ final class FaultInjectingDispatcher extends Dispatcher {
 
 	private final List<String> paths = new CopyOnWriteArrayList<>();
 
+	private final List<ApiRequest> received = new CopyOnWriteArrayList<>();
+
 	FaultInjectingDispatcher(Dispatcher crud) {
 		this.crud = crud;
 	}
@@ -45,10 +47,16 @@ final class FaultInjectingDispatcher extends Dispatcher {
 		return (int) this.paths.stream().filter(path).count();
 	}
 
+	/** Every request received so far, in order. */
+	List<ApiRequest> received() {
+		return List.copyOf(this.received);
+	}
+
 	@Override
 	public MockResponse dispatch(RecordedRequest request) {
 		String path = request.getPath();
 		this.paths.add(path);
+		this.received.add(new ApiRequest(request.getMethod(), path, request.getHeader("Authorization")));
 		for (Denial denial : this.denials) {
 			if (denial.matches(request)) {
 				return denial.response(request);

@@ -129,6 +129,11 @@ public final class MockKubernetes implements AutoCloseable {
 		return this.server.getRequestCount();
 	}
 
+	/** Every request the server received so far (from any client, the admin's included), in order. */
+	public java.util.List<ApiRequest> received() {
+		return this.dispatcher.received();
+	}
+
 	/** Requests for endpoint slices (list, watch, get, writes, from any client) answered so far. */
 	public int endpointSliceRequests() {
 		return requests((path) -> path.contains("/endpointslices"));
