@@ -24,6 +24,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
+import io.github.rpcdiscovery.etcd.Backoff;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
 import io.github.rpcdiscovery.etcd.EtcdFailure;
 import io.github.rpcdiscovery.status.DiscoveryObserver;
@@ -148,8 +149,8 @@ final class LeaseKeeper implements AutoCloseable {
 		this.value = registration.value();
 		this.metadataValue = registration.metadataValue();
 		this.ttlSeconds = Math.max(1, registration.ttl().toSeconds());
-		this.backoff = new Backoff(registration.ttl());
-		this.watchRestarts = new Backoff(registration.ttl());
+		this.backoff = Backoff.forLease(registration.ttl());
+		this.watchRestarts = Backoff.forLease(registration.ttl());
 		this.outages = new OutageLog(registration.requireKey(), cluster);
 		this.loop = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "etcd-registration-" + registration.requireKey());

@@ -84,26 +84,4 @@ class EtcdRegistrationTest {
 					(ex) -> assertThat(ex.getProperty()).isEqualTo("rpc.registration.metadata.address"));
 	}
 
-	@Test
-	void backOffGrowsWithJitterToItsCapAndResets() {
-		Backoff backoff = new Backoff(Duration.ofSeconds(30));
-		assertThat(backoff.cap()).isEqualTo(Backoff.MAX);
-		for (int i = 0; i < 10; i++) {
-			long step = Math.min(Backoff.MAX.toMillis(), Backoff.INITIAL.toMillis() << i);
-			assertThat(backoff.next().toMillis()).as("attempt %d", i).isBetween(step / 2, step);
-		}
-		backoff.reset();
-		assertThat(backoff.next().toMillis()).isBetween(250L, 500L);
-	}
-
-	@Test
-	void backOffNeverWaitsHalfATtlOrMore() {
-		Backoff backoff = new Backoff(Duration.ofSeconds(3));
-		assertThat(backoff.cap()).hasMillis(1500);
-		for (int i = 0; i < 10; i++) {
-			assertThat(backoff.next().toMillis()).isLessThanOrEqualTo(1500);
-		}
-		assertThat(new Backoff(Duration.ofSeconds(10)).cap()).hasMillis(5000);
-	}
-
 }
