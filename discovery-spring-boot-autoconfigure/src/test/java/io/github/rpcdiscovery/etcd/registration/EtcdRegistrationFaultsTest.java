@@ -181,7 +181,7 @@ class EtcdRegistrationFaultsTest {
 				ADDRESSES.stream().map(HostAndPort::toString).toList());
 		Set<String> leases = instances.keySet()
 			.stream()
-			.map((key) -> LeaseKeeper.hex(this.state.leaseOf(key)))
+			.map((key) -> ActiveLease.hex(this.state.leaseOf(key)))
 			.collect(Collectors.toSet());
 		assertThat(leases).hasSize(3);
 		// no leaked leases or keys: only ours, and one metadata key per instance on the same lease

@@ -24,8 +24,8 @@ class EtcdRegistrationTest {
 		assertThat(registration(0, Map.of()).keyFor(-42L)).isEqualTo("user.rpc/-42");
 		assertThat(registration(42, Map.of()).keyFor(7587857472832806666L)).isEqualTo("user.rpc/42");
 		assertThat(registration(0, Map.of()).metadataKeyFor(5)).isEqualTo("_rpc-meta/user.rpc/5");
-		assertThat(LeaseKeeper.hex(7587857472832806666L)).isEqualTo("694d7c2b5a7e1f0a");
-		assertThat(LeaseKeeper.hex(5)).isEqualTo("0000000000000005");
+		assertThat(ActiveLease.hex(7587857472832806666L)).isEqualTo("694d7c2b5a7e1f0a");
+		assertThat(ActiveLease.hex(5)).isEqualTo("0000000000000005");
 	}
 
 	@Test
