@@ -17,6 +17,7 @@ import org.apache.commons.logging.LogFactory;
  */
 final class LeaseCalls {
 
+	/** The registration's log category, as before it was split: operators filter on it. */
 	private static final Log logger = LogFactory.getLog(LeaseKeeper.class);
 
 	/** How long a revoke may take at shutdown. */

@@ -2,7 +2,6 @@ package io.github.rpcdiscovery.etcd.registration;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import io.etcd.jetcd.Client;
@@ -28,8 +27,11 @@ import org.jspecify.annotations.Nullable;
  * busy, the closing thread revokes the lease itself, so the keys never wait for the TTL.</li>
  * </ul>
  * Everything that changes state runs on the keeper's {@link RegistrationLoop}; jetcd callbacks only hand work to it.
- * It only ever revokes its own lease and writes its own keys. Its size (about 300 lines) is its coordinating role:
- * every step it takes is one call into the classes above.
+ * It only ever revokes its own lease and writes its own keys.
+ * <p>
+ * Why a little over 300 lines: this is the one state machine of a registration (wanted state, lease, generation) and
+ * every step of it is a call into the classes above; splitting it further would spread that state over classes that
+ * would have to share it.
  */
 final class LeaseKeeper implements AutoCloseable {
 
@@ -63,13 +65,9 @@ final class LeaseKeeper implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	/** Set when a withdrawal removed the keys; read after {@link #close()}. */
-	private volatile boolean withdrawn;
-
 	private volatile DiscoveryObserver observer = DiscoveryObserver.NONE;
 
-	/** The lease the keys are on, for readers; whoever takes it out (the loop, or a closing thread) revokes it. */
-	private final AtomicReference<@Nullable ActiveLease> published = new AtomicReference<>();
+	private final PublishedLease published;
 
 	// state below is confined to the loop thread
 
@@ -87,6 +85,7 @@ final class LeaseKeeper implements AutoCloseable {
 		this.retries = new RegistrationRetries(client, registration.ttl(), this.outages, this.loop,
 				() -> reconcile("retry"));
 		this.leases = new LeaseCalls(client.getLeaseClient(), registration.requireKey(), cluster, this.ttlSeconds);
+		this.published = new PublishedLease(this.leases);
 		this.keys = new OwnKeys(client.getKVClient(), registration);
 		this.renewals = new LeaseRenewals(client.getLeaseClient(), clock, this.ttlSeconds, registration.requireKey(),
 				this.outages, this.loop);
@@ -133,7 +132,7 @@ final class LeaseKeeper implements AutoCloseable {
 	 * are dropping this instance. {@code false} if nothing was registered or the revoke failed.
 	 */
 	boolean wasWithdrawn() {
-		return this.withdrawn;
+		return this.published.wasWithdrawn();
 	}
 
 	/** Metrics hear about renewals and grants from now on. */
@@ -177,12 +176,8 @@ final class LeaseKeeper implements AutoCloseable {
 		if (queued && RegistrationLoop.waitQuietly(started, EtcdCalls.CALL_TIMEOUT)) {
 			RegistrationLoop.waitQuietly(done, LeaseCalls.REVOKE_TIMEOUT.plusSeconds(1));
 		}
-		else {
-			ActiveLease current = this.published.getAndSet(null);
-			if (current != null) {
-				this.withdrawn = this.leases.withdraw(current, "deregistered");
-				this.phase.enter(RegistrationState.DRAINING, null);
-			}
+		else if (this.published.withdrawCurrent("deregistered")) {
+			this.phase.enter(RegistrationState.DRAINING, null);
 		}
 		if (!this.firstAttempt.isDone()) {
 			this.firstAttempt.completeExceptionally(new IllegalStateException("closed before the first registration"));
@@ -247,7 +242,7 @@ final class LeaseKeeper implements AutoCloseable {
 
 	private void attach(ActiveLease granted, long revision) {
 		this.lease = granted;
-		this.published.set(granted);
+		this.published.publish(granted);
 		this.generation++;
 		this.renewals.startedNow();
 		this.keys.attached();
@@ -288,6 +283,7 @@ final class LeaseKeeper implements AutoCloseable {
 	private void replaceLostLease(String reason) throws Exception {
 		ActiveLease lost = this.lease;
 		detach();
+		this.published.unpublish(lost);
 		this.leases.revokeQuietly(lost.id());
 		grantAndWrite(lost, reason);
 	}
@@ -308,19 +304,18 @@ final class LeaseKeeper implements AutoCloseable {
 	/** Takes the registration out: detaches, then revokes the lease, which deletes both keys at once. */
 	private void withdraw(String why) {
 		ActiveLease current = this.lease;
-		if (current != null && detach()) {
-			this.withdrawn = this.leases.withdraw(current, why);
+		if (current != null) {
+			detach();
+			this.published.withdraw(current, why);
 		}
 	}
 
-	/** Stops keeping the lease; says whether it was still published (else a closing thread took it to revoke it). */
-	private boolean detach() {
-		ActiveLease current = this.lease;
+	/** Stops keeping the lease: no renewal, no watch, and reports about it are ignored from now on. */
+	private void detach() {
 		this.generation++;
 		this.renewals.close();
 		this.watcher.detach();
 		this.lease = null;
-		return current != null && this.published.compareAndSet(current, null);
 	}
 
 	private void succeeded() {

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class RegistrationLoop {
 
+	/** The registration's log category, as before it was split: operators filter on it. */
 	private static final Log logger = LogFactory.getLog(LeaseKeeper.class);
 
 	private final String name;
