@@ -39,11 +39,14 @@ class LeaseLossReadinessTest {
 	/** The wall clock the registration and the readiness read: the system's, plus a step the test sets. */
 	private final AtomicLong wallStepMillis = new AtomicLong();
 
+	/** The monotonic clock: the system's, plus time the test lets pass at once. */
+	private final AtomicLong passedNanos = new AtomicLong();
+
 	private final LeaseClock clock = new LeaseClock() {
 
 		@Override
 		public long nanoTime() {
-			return System.nanoTime();
+			return System.nanoTime() + LeaseLossReadinessTest.this.passedNanos.get();
 		}
 
 		@Override
@@ -152,6 +155,25 @@ class LeaseLossReadinessTest {
 		}
 		await().atMost(TTL).until(() -> status().lastError() == null);
 		assertThat(status().state()).isEqualTo(RegistrationState.UP);
+		assertThat(this.readiness.health().getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
+	void aLeaseUnrenewedForLongerThanItsTtlOnTheMonotonicClockIsLostUntilEtcdRenewsIt() {
+		// etcd frozen, so that no renewal can come; then more than a TTL passes on the monotonic clock
+		this.etcd.pause();
+		try {
+			this.passedNanos.set(TTL.plusSeconds(1).toNanos());
+			RegistrationStatus lost = status();
+			assertThat(lost.state()).isEqualTo(RegistrationState.LOST);
+			assertThat(lost.ttlLeft()).isZero();
+			assertThat(this.readiness.health().getStatus()).isEqualTo(Status.DOWN);
+		}
+		finally {
+			this.etcd.resume();
+		}
+		// etcd still holds the lease (it was frozen for an instant): it is renewed, and the registration is UP again
+		await().atMost(TTL).until(() -> status().state() == RegistrationState.UP);
 		assertThat(this.readiness.health().getStatus()).isEqualTo(Status.UP);
 	}
 
