@@ -169,7 +169,6 @@ public final class GrpcServerRegistration
 		return null;
 	}
 
-	/** Withdraws, and stops the registry this registration owns. */
 	/** The gRPC registration in the {@code rpc} endpoint, the registration health and the meters, like the HTTP one. */
 	@Override
 	public List<RegistrationStatus> registrations() {
@@ -181,6 +180,7 @@ public final class GrpcServerRegistration
 		this.registry.observe(observer);
 	}
 
+	/** Withdraws, and stops the registry this registration owns. */
 	@Override
 	public void close() {
 		withdraw();
