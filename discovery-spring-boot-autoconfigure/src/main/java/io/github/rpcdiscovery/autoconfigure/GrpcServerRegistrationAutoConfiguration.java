@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
+import io.github.rpcdiscovery.etcd.registration.EtcdAutoRegistration;
 import io.github.rpcdiscovery.etcd.registration.EtcdServiceRegistry;
 import io.github.rpcdiscovery.etcd.registration.RegistrationAddressResolver;
 import io.github.rpcdiscovery.grpc.GrpcProperties;
@@ -48,7 +49,11 @@ final class GrpcServerRegistrationAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	GrpcServerRegistration rpcGrpcServerRegistration(EtcdConnections connections, RpcProperties rpc,
-			GrpcProperties grpc, DiscoveryPlan plan, Environment environment, ObjectProvider<InetUtils> inetUtils) {
+			GrpcProperties grpc, DiscoveryPlan plan, Environment environment, ObjectProvider<InetUtils> inetUtils,
+			ObjectProvider<EtcdAutoRegistration> webRegistration) {
+		String key = grpc.registration().key().strip();
+		EtcdAutoRegistration web = webRegistration.getIfAvailable();
+		GrpcServerRegistration.requireOwnKey(key, web != null && web.registersUnder(key));
 		EtcdServiceRegistry registry = new EtcdServiceRegistry(connections,
 				DiscoveryPlanConfiguration.registrationCluster(plan), false);
 		String host = (grpc.registration().host() != null) ? grpc.registration().host() : hostOf(rpc.listenOn());
@@ -61,8 +66,7 @@ final class GrpcServerRegistrationAutoConfiguration {
 				.resolve(port);
 			return resolved.address();
 		};
-		return new GrpcServerRegistration(registry, grpc.registration().key().strip(), rpc.etcd().ttl(), host,
-				fallback);
+		return new GrpcServerRegistration(registry, key, rpc.etcd().ttl(), host, fallback);
 	}
 
 	/**

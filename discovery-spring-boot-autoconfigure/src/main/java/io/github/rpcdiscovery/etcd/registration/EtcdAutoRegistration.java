@@ -141,6 +141,16 @@ public final class EtcdAutoRegistration extends ApplicationLifecycleRegistration
 		}
 	}
 
+	/**
+	 * Whether this registration writes an instance under the service key when the application is ready: it has that
+	 * key, and a port to register (a web server, or a port in {@code rpc.listen-on}). Known before the web server
+	 * starts, so a clash can fail the startup before anything is registered.
+	 */
+	public boolean registersUnder(String serviceKey) {
+		return serviceKey.equals(this.registration.key())
+				&& (this.addresses.hasPort() || (WEB_SERVER_PRESENT && WebServerPort.isWebServer(context())));
+	}
+
 	public boolean isRegistered() {
 		return this.registered.get();
 	}
@@ -162,6 +172,10 @@ public final class EtcdAutoRegistration extends ApplicationLifecycleRegistration
 
 	/** Kept apart so that applications without spring-boot-web-server never load its classes. */
 	private static final class WebServerPort {
+
+		static boolean isWebServer(@Nullable ApplicationContext context) {
+			return context instanceof WebServerApplicationContext;
+		}
 
 		static @Nullable Integer of(@Nullable ApplicationContext context) {
 			if (!(context instanceof WebServerApplicationContext web)) {

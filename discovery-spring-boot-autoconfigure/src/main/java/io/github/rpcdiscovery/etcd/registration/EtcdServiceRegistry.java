@@ -61,6 +61,8 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 
 	private volatile DiscoveryObserver observer = DiscoveryObserver.NONE;
 
+	private final LeaseClock clock;
+
 	/**
 	 * @param connections the shared etcd clients
 	 * @param cluster the cluster to register in ({@code rpc.etcd})
@@ -68,9 +70,14 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 	 * background
 	 */
 	public EtcdServiceRegistry(EtcdConnections connections, EtcdCluster cluster, boolean failFast) {
+		this(connections, cluster, failFast, LeaseClock.SYSTEM);
+	}
+
+	EtcdServiceRegistry(EtcdConnections connections, EtcdCluster cluster, boolean failFast, LeaseClock clock) {
 		this.connections = connections;
 		this.cluster = cluster;
 		this.failFast = failFast;
+		this.clock = clock;
 	}
 
 	/**
@@ -100,7 +107,7 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 				return CompletableFuture.completedFuture(null);
 			}
 			Client client = this.connections.client(this.cluster);
-			LeaseKeeper created = new LeaseKeeper(client, this.cluster, registration);
+			LeaseKeeper created = new LeaseKeeper(client, this.cluster, registration, this.clock);
 			created.observe(this.observer);
 			this.withdrawn.remove(registration);
 			this.keepers.put(registration, created);
@@ -188,15 +195,15 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 
 	/** The key the registration is written under right now; empty while it is not in etcd. */
 	public Optional<String> currentKey(EtcdRegistration registration) {
-		return currentLease(registration).map(LeaseKeeper.ActiveLease::key);
+		return currentLease(registration).map(ActiveLease::key);
 	}
 
 	/** The lease the registration is written on right now; empty while it is not in etcd. */
 	public Optional<Long> currentLeaseId(EtcdRegistration registration) {
-		return currentLease(registration).map(LeaseKeeper.ActiveLease::id);
+		return currentLease(registration).map(ActiveLease::id);
 	}
 
-	private Optional<LeaseKeeper.ActiveLease> currentLease(EtcdRegistration registration) {
+	private Optional<ActiveLease> currentLease(EtcdRegistration registration) {
 		LeaseKeeper keeper = this.keepers.get(registration);
 		return Optional.ofNullable((keeper != null) ? keeper.currentLease() : null);
 	}

@@ -73,7 +73,7 @@ final class OwnKeyWatch implements AutoCloseable {
 						this.listener.keyChanged(this.key + " was deleted");
 					}
 					else if (event.getEventType() == WatchEvent.EventType.PUT && kv.getLease() != this.leaseId) {
-						this.listener.keyChanged(this.key + " was overwritten on lease " + LeaseKeeper.hex(kv.getLease()));
+						this.listener.keyChanged(this.key + " was overwritten on lease " + ActiveLease.hex(kv.getLease()));
 					}
 				}
 			}

@@ -42,6 +42,11 @@ public final class RegistrationAddressResolver {
 		this.detectedHost = detectedHost;
 	}
 
+	/** Whether {@code rpc.listen-on} gives a port: then there is an address to register even without a web server. */
+	public boolean hasPort() {
+		return this.listenOn.port() != null;
+	}
+
 	/**
 	 * The address to register.
 	 * @param serverPort the port the application serves on (the web server's), or {@code null} if it has none

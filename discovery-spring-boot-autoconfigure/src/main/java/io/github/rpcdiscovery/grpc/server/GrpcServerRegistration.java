@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.rpcdiscovery.config.InvalidRpcPropertyException;
 import io.github.rpcdiscovery.etcd.registration.ApplicationLifecycleRegistration;
 import io.github.rpcdiscovery.etcd.registration.EtcdRegistration;
 import io.github.rpcdiscovery.etcd.registration.EtcdServiceRegistry;
@@ -28,7 +29,8 @@ import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 /**
  * Registers this application's gRPC server in etcd the way a go-zero zrpc server registers: {@code <key>/<lease id>}
  * → {@code host:grpcPort}, so go-zero clients with {@code Etcd: Key: <key>} find it. Independent of the HTTP
- * registration ({@code rpc.etcd.key}, the web server's port): its own key, its own lease.
+ * registration ({@code rpc.etcd.key}, the web server's port): its own key (a startup fails when the two are equal,
+ * {@link #requireOwnKey}), its own lease, always the lease id as suffix ({@code rpc.etcd.id} is the HTTP one's).
  * <ul>
  * <li>The port is the one the server bound ({@link GrpcServerStartedEvent}), so {@code spring.grpc.server.port=0}
  * works.</li>
@@ -167,7 +169,6 @@ public final class GrpcServerRegistration
 		return null;
 	}
 
-	/** Withdraws, and stops the registry this registration owns. */
 	/** The gRPC registration in the {@code rpc} endpoint, the registration health and the meters, like the HTTP one. */
 	@Override
 	public List<RegistrationStatus> registrations() {
@@ -179,10 +180,26 @@ public final class GrpcServerRegistration
 		this.registry.observe(observer);
 	}
 
+	/** Withdraws, and stops the registry this registration owns. */
 	@Override
 	public void close() {
 		withdraw();
 		this.registry.close();
+	}
+
+	/**
+	 * The gRPC server and the web server of one application never share a service key: go-zero clients with that
+	 * {@code Etcd.Key} would dial the web server's port for some calls, and HTTP clients of the key the gRPC port.
+	 * @throws InvalidRpcPropertyException if the web server registers under the gRPC server's key
+	 */
+	public static void requireOwnKey(String key, boolean webServerRegistersUnderIt) {
+		if (webServerRegistersUnderIt) {
+			throw new InvalidRpcPropertyException("rpc.grpc.registration.key", key, "the web server of this"
+					+ " application registers under the same key (rpc.etcd.key, else spring.application.name), so"
+					+ " go-zero clients of " + key + " would call the web server's port, and HTTP clients the gRPC"
+					+ " port", "give the gRPC server its own key (go-zero names them <service>.rpc), or set"
+							+ " rpc.registration.enabled=false if only the gRPC server should be registered");
+		}
 	}
 
 	/** Works out the address from an explicit host (or none) and the gRPC port. */

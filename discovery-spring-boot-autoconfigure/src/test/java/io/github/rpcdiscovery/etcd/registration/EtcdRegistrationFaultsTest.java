@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.github.rpcdiscovery.etcd.Backoff;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
 import io.github.rpcdiscovery.target.EtcdCluster;
 import io.github.rpcdiscovery.target.HostAndPort;
@@ -35,7 +36,7 @@ class EtcdRegistrationFaultsTest {
 	static final Duration TTL = Duration.ofSeconds(3);
 
 	/** etcd serving again → every instance registered: the longest back-off step (half the TTL), plus a grant and a write. */
-	static final Duration RECOVERY = new Backoff(TTL).cap().plusSeconds(2);
+	static final Duration RECOVERY = Backoff.forLease(TTL).cap().plusSeconds(2);
 
 	static final List<HostAndPort> ADDRESSES = List.of(new HostAndPort("127.0.0.11", 8001),
 			new HostAndPort("127.0.0.12", 8002), new HostAndPort("127.0.0.13", 8003));
@@ -180,7 +181,7 @@ class EtcdRegistrationFaultsTest {
 				ADDRESSES.stream().map(HostAndPort::toString).toList());
 		Set<String> leases = instances.keySet()
 			.stream()
-			.map((key) -> LeaseKeeper.hex(this.state.leaseOf(key)))
+			.map((key) -> ActiveLease.hex(this.state.leaseOf(key)))
 			.collect(Collectors.toSet());
 		assertThat(leases).hasSize(3);
 		// no leaked leases or keys: only ours, and one metadata key per instance on the same lease

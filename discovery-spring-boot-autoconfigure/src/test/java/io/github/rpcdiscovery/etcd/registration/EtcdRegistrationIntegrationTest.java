@@ -72,20 +72,20 @@ class EtcdRegistrationIntegrationTest {
 		assertThat(instances.get(key)).isEqualTo("127.0.0.3:" + port);
 		long lease = this.state.leaseOf(key);
 		assertThat(key).isEqualTo("user.rpc/" + lease);
-		assertThat(this.state.leasesHex()).containsExactly(LeaseKeeper.hex(lease));
+		assertThat(this.state.leasesHex()).containsExactly(ActiveLease.hex(lease));
 		assertThat(this.state.ttl(lease)[0]).isEqualTo(10);
 		assertThat(this.state.entries("_rpc-meta/user.rpc/")).containsExactly(Map.entry("_rpc-meta/user.rpc/" + lease,
 				"address=127.0.0.3%3A" + port + "&scheme=http&zone=z1&weight=10&team=a+b"));
 		assertThat(this.state.leaseOf("_rpc-meta/user.rpc/" + lease)).isEqualTo(lease);
 		assertThat(output).containsOnlyOnce("Registered user.rpc in etcd[" + etcd.hostAndPort() + "]: user.rpc/"
-				+ lease + " = 127.0.0.3:" + port + " (lease " + LeaseKeeper.hex(lease) + " (" + lease + "), TTL 10s)");
+				+ lease + " = 127.0.0.3:" + port + " (lease " + ActiveLease.hex(lease) + " (" + lease + "), TTL 10s)");
 
 		app.close();
 
 		assertThat(this.state.entries("")).isEmpty();
 		assertThat(this.state.leasesHex()).isEmpty();
 		assertThat(output).containsOnlyOnce("Deregistered: user.rpc in etcd[" + etcd.hostAndPort() + "] (revoked lease "
-				+ LeaseKeeper.hex(lease));
+				+ ActiveLease.hex(lease));
 	}
 
 	@Test
@@ -148,13 +148,13 @@ class EtcdRegistrationIntegrationTest {
 			assertThat(this.state.entries("user.rpc/")).containsExactly(Map.entry(key, "127.0.0.3:" + port));
 			assertThat(this.state.leaseOf(key)).isEqualTo(lease);
 			assertThat(output).contains("Put back " + key + " = 127.0.0.3:" + port + " on lease "
-					+ LeaseKeeper.hex(lease));
+					+ ActiveLease.hex(lease));
 
 			etcd.process().etcdctl().delete("_rpc-meta/" + key);
 			await().atMost(Duration.ofSeconds(3))
 				.until(() -> this.state.entries("_rpc-meta/"), (entries) -> entries.containsKey("_rpc-meta/" + key));
 			assertThat(this.state.leaseOf("_rpc-meta/" + key)).isEqualTo(lease);
-			assertThat(this.state.leasesHex()).containsExactly(LeaseKeeper.hex(lease));
+			assertThat(this.state.leasesHex()).containsExactly(ActiveLease.hex(lease));
 		}
 		finally {
 			app.close();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.rpcdiscovery.etcd.Backoff;
 import io.github.rpcdiscovery.test.etcd.EtcdCtl;
 import io.github.rpcdiscovery.test.etcd.EtcdProcess;
 import io.github.rpcdiscovery.testing.TestCertificates;
@@ -131,7 +132,7 @@ class EtcdRegistrationSecurityTest {
 				// the operator fixes the password in etcd: the application's retries get through
 				this.root.run("user", "delete", "app");
 				addAppUser(WRONG_PASSWORD);
-				await().atMost(Backoff.MAX.plusSeconds(3))
+				await().atMost(Backoff.LEASE_RETRY_MAX.plusSeconds(3))
 					.until(() -> List.copyOf(state().entries("secure.rpc/").values()),
 							(values) -> values.equals(List.of("127.0.0.3:" + port(app))));
 				// the key is visible in etcd a moment before the registration thread logs the recovery

@@ -24,8 +24,8 @@ class EtcdRegistrationTest {
 		assertThat(registration(0, Map.of()).keyFor(-42L)).isEqualTo("user.rpc/-42");
 		assertThat(registration(42, Map.of()).keyFor(7587857472832806666L)).isEqualTo("user.rpc/42");
 		assertThat(registration(0, Map.of()).metadataKeyFor(5)).isEqualTo("_rpc-meta/user.rpc/5");
-		assertThat(LeaseKeeper.hex(7587857472832806666L)).isEqualTo("694d7c2b5a7e1f0a");
-		assertThat(LeaseKeeper.hex(5)).isEqualTo("0000000000000005");
+		assertThat(ActiveLease.hex(7587857472832806666L)).isEqualTo("694d7c2b5a7e1f0a");
+		assertThat(ActiveLease.hex(5)).isEqualTo("0000000000000005");
 	}
 
 	@Test
@@ -82,28 +82,6 @@ class EtcdRegistrationTest {
 				Map.of("address", "127.0.0.9:1"))
 			.registeredMetadata(null, "http")).isInstanceOfSatisfying(InvalidRpcPropertyException.class,
 					(ex) -> assertThat(ex.getProperty()).isEqualTo("rpc.registration.metadata.address"));
-	}
-
-	@Test
-	void backOffGrowsWithJitterToItsCapAndResets() {
-		Backoff backoff = new Backoff(Duration.ofSeconds(30));
-		assertThat(backoff.cap()).isEqualTo(Backoff.MAX);
-		for (int i = 0; i < 10; i++) {
-			long step = Math.min(Backoff.MAX.toMillis(), Backoff.INITIAL.toMillis() << i);
-			assertThat(backoff.next().toMillis()).as("attempt %d", i).isBetween(step / 2, step);
-		}
-		backoff.reset();
-		assertThat(backoff.next().toMillis()).isBetween(250L, 500L);
-	}
-
-	@Test
-	void backOffNeverWaitsHalfATtlOrMore() {
-		Backoff backoff = new Backoff(Duration.ofSeconds(3));
-		assertThat(backoff.cap()).hasMillis(1500);
-		for (int i = 0; i < 10; i++) {
-			assertThat(backoff.next().toMillis()).isLessThanOrEqualTo(1500);
-		}
-		assertThat(new Backoff(Duration.ofSeconds(10)).cap()).hasMillis(5000);
 	}
 
 }

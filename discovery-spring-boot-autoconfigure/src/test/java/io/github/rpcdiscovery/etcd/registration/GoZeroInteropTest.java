@@ -53,7 +53,7 @@ class GoZeroInteropTest {
 			List<String> leases = state.leasesHex();
 			long ourLease = registry.currentLeaseId(ours).orElseThrow();
 			assertThat(registry.currentKey(ours)).contains("user.rpc/" + ourLease);
-			assertThat(leases).contains(LeaseKeeper.hex(ourLease), LeaseKeeper.hex(goZeroLease));
+			assertThat(leases).contains(ActiveLease.hex(ourLease), ActiveLease.hex(goZeroLease));
 			assertThat(registry.currentKey(fixed)).contains("user.rpc/7");
 			assertThat(state.leaseOf("user.rpc/7")).isEqualTo(registry.currentLeaseId(fixed).orElseThrow());
 			// metadata lives outside every service prefix, so go-zero never reads it

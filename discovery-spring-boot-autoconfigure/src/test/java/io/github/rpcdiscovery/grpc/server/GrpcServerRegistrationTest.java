@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.rpcdiscovery.config.InvalidRpcPropertyException;
 import io.github.rpcdiscovery.shutdown.InstanceWithdrawnEvent;
 import io.github.rpcdiscovery.status.RegistrationState;
 import io.github.rpcdiscovery.status.RegistrationStatusProvider;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -28,6 +30,7 @@ import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -97,6 +100,69 @@ class GrpcServerRegistrationTest {
 			.run("--spring.grpc.server.port=0", "--spring.grpc.server.host=127.0.0.1",
 					"--rpc.etcd.hosts=" + etcd.hostAndPort(), "--rpc.registration.enabled=false")) {
 			assertThat(context.getBeansOfType(GrpcServerRegistration.class)).isEmpty();
+		}
+	}
+
+	@Test
+	void anApplicationRegistersItsWebServerAndItsGrpcServerUnderTwoKeys() {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(GrpcServerApp.class)
+			.web(WebApplicationType.SERVLET)
+			.run("--server.port=0", "--server.address=127.0.0.1", "--spring.grpc.server.port=0",
+					"--spring.grpc.server.host=127.0.0.1", "--spring.grpc.server.servlet.enabled=false",
+					"--spring.cloud.loadbalancer.enabled=false", "--rpc.etcd.hosts=" + etcd.hostAndPort(),
+					"--spring.application.name=billing", "--rpc.etcd.id=7", "--rpc.listen-on=127.0.0.1",
+					"--rpc.grpc.registration.key=billing.rpc")) {
+			int httpPort = ((WebServerApplicationContext) context).getWebServer().getPort();
+			int grpcPort = context.getBean(GrpcServerRegistration.class).registration().address().port();
+			// the web server under the application's key with its fixed id, the gRPC server under its own key with
+			// a lease id: two keys, and a go-zero client with Etcd.Key billing.rpc finds only the gRPC server
+			assertThat(etcd.process().etcdctl().getPrefix("billing/")).containsExactly("billing/7",
+					"127.0.0.1:" + httpPort);
+			List<String> grpc = etcd.process().etcdctl().getPrefix("billing.rpc/");
+			assertThat(grpc).hasSize(2);
+			assertThat(grpc.get(0)).matches("billing\\.rpc/\\d+").isNotEqualTo("billing.rpc/7");
+			assertThat(grpc.get(1)).isEqualTo("127.0.0.1:" + grpcPort);
+			ManagedChannel channel = context.getBean(GrpcChannelFactory.class)
+				.createChannel("etcd:///" + etcd.hostAndPort() + "?key=billing.rpc");
+			try {
+				assertThat(SimpleServiceGrpc.newBlockingStub(channel)
+					.unaryRpc(SimpleRequest.getDefaultInstance())
+					.getResponseMessage()).isEqualTo("java-grpc");
+			}
+			finally {
+				channel.shutdownNow();
+			}
+		}
+		assertThat(etcd.process().etcdctl().keys("billing")).isEmpty();
+	}
+
+	@Test
+	void aGrpcKeyEqualToTheWebServersKeyFailsTheStartup() {
+		assertThatThrownBy(() -> new SpringApplicationBuilder(GrpcServerApp.class).web(WebApplicationType.SERVLET)
+			.run("--server.port=0", "--server.address=127.0.0.1", "--spring.grpc.server.port=0",
+					"--spring.grpc.server.host=127.0.0.1", "--spring.grpc.server.servlet.enabled=false",
+					"--spring.cloud.loadbalancer.enabled=false", "--rpc.etcd.hosts=" + etcd.hostAndPort(),
+					"--spring.application.name=shared.rpc", "--rpc.listen-on=127.0.0.1",
+					"--rpc.grpc.registration.key=shared.rpc")
+			.close()).hasRootCauseInstanceOf(InvalidRpcPropertyException.class)
+			.rootCause()
+			.satisfies((cause) -> assertThat(((InvalidRpcPropertyException) cause).getProperty())
+				.isEqualTo("rpc.grpc.registration.key"));
+		assertThat(etcd.process().etcdctl().keys("shared.rpc/")).isEmpty();
+	}
+
+	@Test
+	void aGrpcOnlyApplicationNamedLikeItsGrpcKeyRegistersTheGrpcServer() {
+		// no web server and no port in rpc.listen-on: the HTTP registration has nothing to register, no clash
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(GrpcServerApp.class)
+			.web(WebApplicationType.NONE)
+			.run("--spring.grpc.server.port=0", "--spring.grpc.server.host=127.0.0.1",
+					"--rpc.etcd.hosts=" + etcd.hostAndPort(), "--spring.application.name=solo.rpc",
+					"--rpc.grpc.registration.key=solo.rpc")) {
+			int grpcPort = context.getBean(GrpcServerRegistration.class).registration().address().port();
+			List<String> entries = etcd.process().etcdctl().getPrefix("solo.rpc/");
+			assertThat(entries).hasSize(2);
+			assertThat(entries.get(1)).isEqualTo("127.0.0.1:" + grpcPort);
 		}
 	}
 
