@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,7 +40,8 @@ public final class ServiceDiscovery implements AutoCloseable {
 
 	private final Duration initialLoadTimeout;
 
-	private final Map<String, CompletableFuture<Void>> watches = new ConcurrentHashMap<>();
+	/** The first-load future of every watch started, completed on discovery's own threads. */
+	private final FirstLoads firstLoads = new FirstLoads();
 
 	private final UnlistedServices unlisted;
 
@@ -174,11 +174,12 @@ public final class ServiceDiscovery implements AutoCloseable {
 			return CompletableFuture.completedFuture(null);
 		}
 		if (this.plan.isConfigured(serviceId)) {
-			return loaded(serviceId, this.watches.computeIfAbsent(serviceId, (id) -> startWatch(upstream.get())));
+			return loaded(serviceId, watchOnce(upstream.get()));
 		}
 		// no thread waits for the registry's answer: this runs on reactive callers' event loops
-		return resolution(serviceId, upstream.get()).thenCompose((resolves) -> resolves
-				? loaded(serviceId, watchUnlisted(upstream.get())) : CompletableFuture.completedFuture(null));
+		return resolution(serviceId, upstream.get()).thenComposeAsync((resolves) -> resolves
+				? loaded(serviceId, watchUnlisted(upstream.get())) : CompletableFuture.completedFuture(null),
+				this.firstLoads.executor());
 	}
 
 	/**
@@ -190,15 +191,15 @@ public final class ServiceDiscovery implements AutoCloseable {
 		if (snapshot != null) {
 			return CompletableFuture.completedFuture(snapshot);
 		}
-		return loaded(upstream.serviceId(),
-				this.watches.computeIfAbsent(upstream.serviceId(), (id) -> startWatch(upstream)));
+		return loaded(upstream.serviceId(), watchOnce(upstream));
 	}
 
 	private CompletableFuture<@Nullable InstanceSnapshot> loaded(String serviceId, CompletableFuture<Void> load) {
-		// a copy times out, not the shared watch future: a later caller still waits for the first load
+		// a copy times out, not the shared watch future: a later caller still waits for the first load; a timeout
+		// fires on the JDK's one delay thread, so the answer is handed to ours
 		return load.copy()
 			.completeOnTimeout(null, this.initialLoadTimeout.toMillis(), TimeUnit.MILLISECONDS)
-			.handle((ignored, failure) -> this.catalog.snapshot(serviceId));
+			.handleAsync((ignored, failure) -> this.catalog.snapshot(serviceId), this.firstLoads.executor());
 	}
 
 	/** Whether a source of this name ({@code direct}, {@code etcd}, {@code kubernetes}) is available. */
@@ -220,7 +221,7 @@ public final class ServiceDiscovery implements AutoCloseable {
 			return null;
 		}
 		if (this.plan.isConfigured(serviceId)) {
-			return this.watches.computeIfAbsent(serviceId, (id) -> startWatch(upstream.get()));
+			return watchOnce(upstream.get());
 		}
 		if (!this.unlisted.isWatched(serviceId) && !resolves(serviceId)) {
 			return null;
@@ -230,7 +231,7 @@ public final class ServiceDiscovery implements AutoCloseable {
 
 	private CompletableFuture<Void> watchUnlisted(Upstream upstream) {
 		this.unlisted.used(upstream.serviceId());
-		CompletableFuture<Void> load = this.watches.computeIfAbsent(upstream.serviceId(), (id) -> startWatch(upstream));
+		CompletableFuture<Void> load = watchOnce(upstream);
 		if (this.unlisted.watchedCount() > this.unlisted.settings().maxServices()) {
 			closeIdleWatches();
 		}
@@ -240,7 +241,7 @@ public final class ServiceDiscovery implements AutoCloseable {
 	/** Closes the watches of unlisted ids nobody looked up for a while, or the oldest over the bound. */
 	void closeIdleWatches() {
 		this.unlisted.evictable().forEach((serviceId, reason) -> {
-			this.watches.remove(serviceId);
+			this.firstLoads.remove(serviceId);
 			this.plan.upstreamFor(serviceId).ifPresent((upstream) -> {
 				DiscoverySource source = this.sources.get(upstream.target().source());
 				if (source != null) {
@@ -250,6 +251,10 @@ public final class ServiceDiscovery implements AutoCloseable {
 			this.catalog.remove(serviceId);
 			logger.info("Stopped watching '" + serviceId + "': " + reason + " (rpc.discovery.unlisted)");
 		});
+	}
+
+	private CompletableFuture<Void> watchOnce(Upstream upstream) {
+		return this.firstLoads.of(upstream.serviceId(), () -> startWatch(upstream));
 	}
 
 	private CompletableFuture<Void> startWatch(Upstream upstream) {
@@ -287,6 +292,7 @@ public final class ServiceDiscovery implements AutoCloseable {
 		if (this.idleSweeper != null) {
 			this.idleSweeper.shutdownNow();
 		}
+		this.firstLoads.close();
 		for (DiscoverySource source : this.sources.values()) {
 			try {
 				source.close();
