@@ -25,19 +25,30 @@ final class FirstLoads implements AutoCloseable {
 	/** The threads that complete first loads: bounded, and gone when no first load is pending for a while. */
 	static final int THREADS = 2;
 
-	private final Map<String, CompletableFuture<Void>> futures = new ConcurrentHashMap<>();
+	private final Map<String, Load> loads = new ConcurrentHashMap<>();
 
-	private final ThreadPoolExecutor executor;
+	private final Executor executor;
+
+	/** Ours, shut down on close; {@code null} if the executor was given. */
+	private final @Nullable ThreadPoolExecutor owned;
 
 	FirstLoads() {
 		AtomicInteger count = new AtomicInteger();
-		this.executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				(runnable) -> {
+		ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), (runnable) -> {
 					Thread thread = new Thread(runnable, "rpc-discovery-first-load-" + count.incrementAndGet());
 					thread.setDaemon(true);
 					return thread;
 				});
-		this.executor.allowCoreThreadTimeOut(true);
+		threads.allowCoreThreadTimeOut(true);
+		this.executor = threads;
+		this.owned = threads;
+	}
+
+	/** First loads complete on the given executor, which stays open when this closes. */
+	FirstLoads(Executor executor) {
+		this.executor = executor;
+		this.owned = null;
 	}
 
 	/**
@@ -52,34 +63,35 @@ final class FirstLoads implements AutoCloseable {
 	 * The first load of a service's watch, starting the watch the first time.
 	 * @param start starts the watch; its future completes on the source's thread
 	 */
-	CompletableFuture<Void> of(String serviceId, Supplier<CompletableFuture<Void>> start) {
-		CompletableFuture<Void> existing = this.futures.get(serviceId);
+	Load of(String serviceId, Supplier<CompletableFuture<Void>> start) {
+		Load existing = this.loads.get(serviceId);
 		if (existing != null) {
 			return existing;
 		}
-		CompletableFuture<Void> firstLoad = new CompletableFuture<>();
-		existing = this.futures.putIfAbsent(serviceId, firstLoad);
+		Load load = new Load(new CompletableFuture<>(), new CompletableFuture<>());
+		existing = this.loads.putIfAbsent(serviceId, load);
 		if (existing != null) {
 			return existing;
 		}
-		start.get().whenComplete((ignored, failure) -> relay(firstLoad, failure));
-		return firstLoad;
+		start.get().whenComplete((ignored, failure) -> {
+			complete(load.reached(), failure);
+			execute(() -> complete(load.relayed(), failure));
+		});
+		return load;
 	}
 
 	/** Forgets a service's watch (it was closed); its next lookup starts a new one. */
 	void remove(String serviceId) {
-		this.futures.remove(serviceId);
+		this.loads.remove(serviceId);
 	}
 
-	private void relay(CompletableFuture<Void> firstLoad, @Nullable Throwable failure) {
-		execute(() -> {
-			if (failure == null) {
-				firstLoad.complete(null);
-			}
-			else {
-				firstLoad.completeExceptionally(failure);
-			}
-		});
+	private static void complete(CompletableFuture<Void> firstLoad, @Nullable Throwable failure) {
+		if (failure == null) {
+			firstLoad.complete(null);
+		}
+		else {
+			firstLoad.completeExceptionally(failure);
+		}
 	}
 
 	private void execute(Runnable task) {
@@ -94,7 +106,19 @@ final class FirstLoads implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.executor.shutdown();
+		if (this.owned != null) {
+			this.owned.shutdown();
+		}
+	}
+
+	/**
+	 * One first load, twice.
+	 * @param reached completes on the source's thread; only for a caller that blocks until it (nothing may be
+	 * attached to it), so that a caller on one of discovery's own threads does not wait for a relay queued behind
+	 * itself
+	 * @param relayed completes on discovery's threads: for callers that attach stages
+	 */
+	record Load(CompletableFuture<Void> reached, CompletableFuture<Void> relayed) {
 	}
 
 }

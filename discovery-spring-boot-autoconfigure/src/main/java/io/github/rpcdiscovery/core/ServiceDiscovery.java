@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,7 @@ public final class ServiceDiscovery implements AutoCloseable {
 	private final Duration initialLoadTimeout;
 
 	/** The first-load future of every watch started, completed on discovery's own threads. */
-	private final FirstLoads firstLoads = new FirstLoads();
+	private final FirstLoads firstLoads;
 
 	private final UnlistedServices unlisted;
 
@@ -54,6 +55,21 @@ public final class ServiceDiscovery implements AutoCloseable {
 
 	public ServiceDiscovery(ServiceCatalog catalog, DiscoveryPlan plan, List<DiscoverySource> sources,
 			Duration initialLoadTimeout, UnlistedServices.Settings unlisted) {
+		this(catalog, plan, sources, initialLoadTimeout, unlisted, new FirstLoads());
+	}
+
+	/**
+	 * Like the other constructors, with the executor that runs what callers attach to first loads (by default two
+	 * threads of discovery's own); a test that drives every step by hand passes one that runs them at once.
+	 */
+	public ServiceDiscovery(ServiceCatalog catalog, DiscoveryPlan plan, List<DiscoverySource> sources,
+			Duration initialLoadTimeout, UnlistedServices.Settings unlisted, Executor firstLoadCallbacks) {
+		this(catalog, plan, sources, initialLoadTimeout, unlisted, new FirstLoads(firstLoadCallbacks));
+	}
+
+	private ServiceDiscovery(ServiceCatalog catalog, DiscoveryPlan plan, List<DiscoverySource> sources,
+			Duration initialLoadTimeout, UnlistedServices.Settings unlisted, FirstLoads firstLoads) {
+		this.firstLoads = firstLoads;
 		this.catalog = catalog;
 		this.plan = plan;
 		this.sources = sources.stream().collect(Collectors.toMap(DiscoverySource::name, Function.identity()));
@@ -149,11 +165,11 @@ public final class ServiceDiscovery implements AutoCloseable {
 			}
 			return snapshot.instances();
 		}
-		CompletableFuture<Void> load = watch(serviceId);
+		FirstLoads.Load load = watch(serviceId);
 		if (load == null) {
 			return List.of();
 		}
-		awaitQuietly(load);
+		awaitQuietly(load.reached());
 		return this.catalog.instances(serviceId);
 	}
 
@@ -174,11 +190,11 @@ public final class ServiceDiscovery implements AutoCloseable {
 			return CompletableFuture.completedFuture(null);
 		}
 		if (this.plan.isConfigured(serviceId)) {
-			return loaded(serviceId, watchOnce(upstream.get()));
+			return loaded(serviceId, watchOnce(upstream.get()).relayed());
 		}
 		// no thread waits for the registry's answer: this runs on reactive callers' event loops
 		return resolution(serviceId, upstream.get()).thenComposeAsync((resolves) -> resolves
-				? loaded(serviceId, watchUnlisted(upstream.get())) : CompletableFuture.completedFuture(null),
+				? loaded(serviceId, watchUnlisted(upstream.get()).relayed()) : CompletableFuture.completedFuture(null),
 				this.firstLoads.executor());
 	}
 
@@ -191,7 +207,7 @@ public final class ServiceDiscovery implements AutoCloseable {
 		if (snapshot != null) {
 			return CompletableFuture.completedFuture(snapshot);
 		}
-		return loaded(upstream.serviceId(), watchOnce(upstream));
+		return loaded(upstream.serviceId(), watchOnce(upstream).relayed());
 	}
 
 	private CompletableFuture<@Nullable InstanceSnapshot> loaded(String serviceId, CompletableFuture<Void> load) {
@@ -215,7 +231,7 @@ public final class ServiceDiscovery implements AutoCloseable {
 		return ids;
 	}
 
-	private @Nullable CompletableFuture<Void> watch(String serviceId) {
+	private FirstLoads.@Nullable Load watch(String serviceId) {
 		Optional<Upstream> upstream = this.plan.upstreamFor(serviceId);
 		if (upstream.isEmpty()) {
 			return null;
@@ -229,9 +245,9 @@ public final class ServiceDiscovery implements AutoCloseable {
 		return watchUnlisted(upstream.get());
 	}
 
-	private CompletableFuture<Void> watchUnlisted(Upstream upstream) {
+	private FirstLoads.Load watchUnlisted(Upstream upstream) {
 		this.unlisted.used(upstream.serviceId());
-		CompletableFuture<Void> load = watchOnce(upstream);
+		FirstLoads.Load load = watchOnce(upstream);
 		if (this.unlisted.watchedCount() > this.unlisted.settings().maxServices()) {
 			closeIdleWatches();
 		}
@@ -253,7 +269,7 @@ public final class ServiceDiscovery implements AutoCloseable {
 		});
 	}
 
-	private CompletableFuture<Void> watchOnce(Upstream upstream) {
+	private FirstLoads.Load watchOnce(Upstream upstream) {
 		return this.firstLoads.of(upstream.serviceId(), () -> startWatch(upstream));
 	}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import io.github.rpcdiscovery.etcd.EtcdConnections;
 import io.github.rpcdiscovery.etcd.EtcdDiscoverySource;
@@ -23,7 +24,10 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.cloud.client.ServiceInstance;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a caller attaches to a first load ({@link ServiceDiscovery#whenLoaded}: the LoadBalancer supplier, the gRPC
@@ -136,6 +140,39 @@ class FirstLoadCallbacksTest {
 		assertThat(discovery.serviceIds()).containsExactly("user.rpc");
 	}
 
+	/**
+	 * A dependent that looks up another service with the blocking {@code getInstances} (on every first-load thread
+	 * at once) gets its answer when that service is loaded, not after the initial load timeout: it does not wait for
+	 * a relay queued behind itself.
+	 */
+	@Test
+	void dependentsThatLookUpOtherServicesBlockingDoNotWaitForThemselves() throws Exception {
+		ManualSource source = new ManualSource();
+		ServiceDiscovery discovery = discovery(source, UnlistedServices.Mode.ALL);
+		List<CompletableFuture<List<ServiceInstance>>> lookups = new ArrayList<>();
+		for (int i = 0; i < FirstLoads.THREADS; i++) {
+			String other = "other-" + i;
+			lookups.add(discovery.whenLoaded("first-" + i).thenApply((snapshot) -> discovery.getInstances(other)));
+		}
+		for (int i = 0; i < FirstLoads.THREADS; i++) {
+			load(source, "first-" + i);
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> IntStream.range(0, FirstLoads.THREADS)
+			.allMatch((i) -> source.watched("other-" + i)));
+		for (int i = 0; i < FirstLoads.THREADS; i++) {
+			load(source, "other-" + i);
+		}
+		for (CompletableFuture<List<ServiceInstance>> lookup : lookups) {
+			// well within the 10 s initial load timeout
+			assertThat(lookup.get(5, TimeUnit.SECONDS)).hasSize(1);
+		}
+	}
+
+	private void load(ManualSource source, String serviceId) {
+		this.catalog.update(serviceId, List.of(instance(serviceId, "127.0.0.1:8080")), "fake");
+		source.firstLoad(serviceId).complete(null);
+	}
+
 	/** The real thing: etcd's first load completes on the cluster's discovery thread; dependents do not run there. */
 	@Test
 	void aDependentOfAnEtcdFirstLoadRunsOffTheEtcdThreads() throws Exception {
@@ -182,9 +219,16 @@ class FirstLoadCallbacksTest {
 			return "etcd";
 		}
 
+		private final Set<String> watched = ConcurrentHashMap.newKeySet();
+
 		@Override
 		public CompletableFuture<Void> watch(Upstream upstream) {
+			this.watched.add(upstream.serviceId());
 			return firstLoad(upstream.serviceId());
+		}
+
+		boolean watched(String serviceId) {
+			return this.watched.contains(serviceId);
 		}
 
 		CompletableFuture<Void> firstLoad(String serviceId) {
