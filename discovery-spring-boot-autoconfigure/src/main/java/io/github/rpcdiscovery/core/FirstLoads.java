@@ -1,13 +1,16 @@
 package io.github.rpcdiscovery.core;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -119,6 +122,20 @@ final class FirstLoads implements AutoCloseable {
 	 * @param relayed completes on discovery's threads: for callers that attach stages
 	 */
 	record Load(CompletableFuture<Void> reached, CompletableFuture<Void> relayed) {
+
+		/** Blocks until the first load or the timeout; a failed first load is no error for the caller. */
+		void await(Duration timeout) {
+			try {
+				this.reached.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// the source logs its own failures and keeps retrying; the caller gets what the catalog has
+			}
+		}
+
 	}
 
 }

@@ -7,12 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -169,7 +167,7 @@ public final class ServiceDiscovery implements AutoCloseable {
 		if (load == null) {
 			return List.of();
 		}
-		awaitQuietly(load.reached());
+		load.await(this.initialLoadTimeout);
 		return this.catalog.instances(serviceId);
 	}
 
@@ -288,18 +286,6 @@ public final class ServiceDiscovery implements AutoCloseable {
 		catch (RuntimeException ex) {
 			logger.warn("Could not start watching '" + upstream.serviceId() + "' in " + sourceName + ": " + ex);
 			return CompletableFuture.failedFuture(ex);
-		}
-	}
-
-	private void awaitQuietly(CompletableFuture<Void> load) {
-		try {
-			load.get(this.initialLoadTimeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			// the source logs its own failures and keeps retrying; the caller gets what the catalog has
 		}
 	}
 
