@@ -14,7 +14,10 @@ import java.lang.invoke.VarHandle;
  * Ejection is on top of the averages, because the averages decay with time and would take seconds of failures to
  * turn a node unhealthy: a refused connection, or {@code ejectAfterFailures} failures in a row, eject the node for a
  * back-off that doubles with every ejection until a call succeeds. When the back-off ends the node is on probation:
- * it takes one call at a time, and that call decides whether it is readmitted or ejected again for longer.
+ * it takes one call at a time, and that call decides whether it is readmitted or ejected again for longer. "One at a
+ * time" holds from the pick on, not from the start of the call: of the threads that pick the node at the same moment
+ * ({@link #tryAdmit}), one gets it. A probe picked but never started (the request failed before it was sent) frees
+ * the node after {@code firstEjection}.
  */
 public final class NodeStats {
 
@@ -22,11 +25,17 @@ public final class NodeStats {
 
 	private static final VarHandle LAST_PICK;
 
+	private static final VarHandle PROBE_CLAIMED_AT;
+
+	/** No probe is claimed. */
+	private static final long UNCLAIMED = Long.MIN_VALUE;
+
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
 			INFLIGHT = lookup.findVarHandle(NodeStats.class, "inflight", int.class);
 			LAST_PICK = lookup.findVarHandle(NodeStats.class, "lastPick", long.class);
+			PROBE_CLAIMED_AT = lookup.findVarHandle(NodeStats.class, "probeClaimedAt", long.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -59,6 +68,9 @@ public final class NodeStats {
 	private volatile boolean suspended;
 
 	private volatile long ejectedUntil;
+
+	/** When a pick claimed the probation call ({@link #UNCLAIMED} if none is claimed). */
+	private volatile long probeClaimedAt = UNCLAIMED;
 
 	private volatile long lastSeen;
 
@@ -122,10 +134,32 @@ public final class NodeStats {
 
 	/**
 	 * Whether the node may take a call now: it is not ejected, and if it is on probation no other call is in flight
-	 * to it.
+	 * to it or picked for it.
 	 */
 	public boolean isAvailable(long now) {
-		return !this.suspended || (now - this.ejectedUntil >= 0 && this.inflight == 0);
+		return !this.suspended || (now - this.ejectedUntil >= 0 && this.inflight == 0 && !isProbeClaimed(now));
+	}
+
+	/**
+	 * Admits a call that a picker chose for this node: always while the node is admitted; on probation, for exactly
+	 * one of the threads that race for it, and for none until that call has ended.
+	 * @return whether the call may go to this node
+	 */
+	boolean tryAdmit(long now) {
+		if (!this.suspended) {
+			return true;
+		}
+		long claimed = this.probeClaimedAt;
+		return now - this.ejectedUntil >= 0 && this.inflight == 0 && !isClaimLive(claimed, now)
+				&& PROBE_CLAIMED_AT.compareAndSet(this, claimed, now);
+	}
+
+	private boolean isProbeClaimed(long now) {
+		return isClaimLive(this.probeClaimedAt, now);
+	}
+
+	private boolean isClaimLive(long claimedAt, long now) {
+		return claimedAt != UNCLAIMED && now - claimedAt < this.firstEjectionNanos;
 	}
 
 	public boolean isEjected(long now) {
@@ -140,6 +174,8 @@ public final class NodeStats {
 	/** A call whose outcome will never be known (cancelled): frees its slot and teaches nothing. */
 	public void callAbandoned() {
 		INFLIGHT.getAndAdd(this, -1);
+		// it may have been the probe: the next pick may try again
+		this.probeClaimedAt = UNCLAIMED;
 	}
 
 	/**
@@ -176,6 +212,10 @@ public final class NodeStats {
 	private Runnable updateEjection(long startedAt, long now, Outcome outcome) {
 		// a call started after the ejection ended is a probe: it decides
 		boolean probe = this.suspended && startedAt - this.ejectedUntil >= 0;
+		if (probe) {
+			// the probe has ended: whatever it decides, its claim is over (a new ejection is waited out first)
+			this.probeClaimedAt = UNCLAIMED;
+		}
 		if (outcome.isSuccess()) {
 			this.consecutiveFailures = 0;
 			if (probe) {

@@ -64,14 +64,15 @@ public final class P2cEwmaPicker implements Picker {
 		boolean aAvailable = nodes[a].isAvailable(now);
 		boolean bAvailable = nodes[b].isAvailable(now);
 		if (aAvailable != bAvailable) {
-			return picked(nodes, aAvailable ? a : b, now);
+			return admitted(nodes, aAvailable ? a : b, now);
 		}
 		if (!aAvailable) {
 			// both ejected: any available node beats them; if there is none, compare the pair as usual
-			int other = Picker.firstAvailable(nodes, b, now);
+			int other = Picker.firstAdmitting(nodes, b, now);
 			if (other >= 0) {
 				return picked(nodes, other, now);
 			}
+			return picked(nodes, (nodes[a].load() > nodes[b].load()) ? b : a, now);
 		}
 		int better = a;
 		int worse = b;
@@ -79,10 +80,19 @@ public final class P2cEwmaPicker implements Picker {
 			better = b;
 			worse = a;
 		}
-		if (nodes[worse].claimOverduePick(now)) {
+		if (nodes[worse].claimOverduePick(now) && nodes[worse].tryAdmit(now)) {
 			return worse;
 		}
-		return picked(nodes, better, now);
+		return admitted(nodes, better, now);
+	}
+
+	/** The chosen node if it admits the call; if another thread just took its probation call, the next that does. */
+	private static int admitted(NodeStats[] nodes, int index, long now) {
+		if (nodes[index].tryAdmit(now)) {
+			return picked(nodes, index, now);
+		}
+		int other = Picker.firstAdmitting(nodes, index, now);
+		return picked(nodes, (other >= 0) ? other : index, now);
 	}
 
 	private static int picked(NodeStats[] nodes, int index, long now) {

@@ -14,6 +14,21 @@ public interface Picker {
 	 */
 	int pick(NodeStats[] nodes);
 
+	/**
+	 * The first node from a start index on, wrapping around, that admits a call ({@link NodeStats#tryAdmit}: a node
+	 * on probation admits one); -1 if none does. Claims the probation call of the node it returns.
+	 */
+	static int firstAdmitting(NodeStats[] nodes, int start, long now) {
+		int n = nodes.length;
+		for (int i = 0; i < n; i++) {
+			int index = (start + i) % n;
+			if (nodes[index].isAvailable(now) && nodes[index].tryAdmit(now)) {
+				return index;
+			}
+		}
+		return -1;
+	}
+
 	/** The first available node from a start index on, wrapping around; -1 if none is available. */
 	static int firstAvailable(NodeStats[] nodes, int start, long now) {
 		int n = nodes.length;

@@ -26,12 +26,12 @@ public final class RandomPicker implements Picker {
 		int index = 0;
 		for (int draw = 0; draw < DRAWS; draw++) {
 			index = this.random.nextInt(n);
-			if (nodes[index].isAvailable(now)) {
+			if (nodes[index].isAvailable(now) && nodes[index].tryAdmit(now)) {
 				return index;
 			}
 		}
 		// mostly ejected nodes: scan (a scan alone would favour the node after an ejected one)
-		int available = Picker.firstAvailable(nodes, index, now);
+		int available = Picker.firstAdmitting(nodes, index, now);
 		return (available >= 0) ? available : index;
 	}
 

@@ -22,7 +22,7 @@ public final class RoundRobinPicker implements Picker {
 		}
 		int start = (this.position.getAndIncrement() & Integer.MAX_VALUE) % n;
 		long now = this.clock.nanoTime();
-		int index = Picker.firstAvailable(nodes, start, now);
+		int index = Picker.firstAdmitting(nodes, start, now);
 		if (index < 0) {
 			return start;
 		}

@@ -3,6 +3,7 @@ package io.github.rpcdiscovery.core;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +50,15 @@ public final class ServiceCatalog {
 		return (snapshot != null) ? snapshot.instances() : List.of();
 	}
 
-	/** Service ids that have a snapshot (loaded, and not removed since). */
+	/**
+	 * Service ids the registry holds instances of now: loaded with at least one instance. An id looked up but
+	 * absent (loaded empty, every instance gone, or removed) is not listed.
+	 */
 	public Set<String> serviceIds() {
-		Set<String> ids = new java.util.HashSet<>();
+		Set<String> ids = new HashSet<>();
 		this.entries.forEach((id, entry) -> {
-			if (entry.snapshot != null) {
+			InstanceSnapshot snapshot = entry.snapshot;
+			if (snapshot != null && !snapshot.isEmpty()) {
 				ids.add(id);
 			}
 		});
@@ -75,13 +80,26 @@ public final class ServiceCatalog {
 
 	/** Listens to one service only; cheaper than filtering when there are many services. */
 	public void addListener(String serviceId, CatalogListener listener) {
-		entry(serviceId).listeners.add(listener);
+		while (true) {
+			Entry entry = entry(serviceId);
+			synchronized (entry) {
+				if (!entry.retired) {
+					entry.listeners.add(listener);
+					return;
+				}
+			}
+		}
 	}
 
+	/** Stops listening; the service's entry goes when it has neither instances loaded nor listeners. */
 	public void removeListener(String serviceId, CatalogListener listener) {
 		Entry entry = this.entries.get(serviceId);
-		if (entry != null) {
+		if (entry == null) {
+			return;
+		}
+		synchronized (entry) {
 			entry.listeners.remove(listener);
+			retireIfUnused(serviceId, entry);
 		}
 	}
 
@@ -95,18 +113,23 @@ public final class ServiceCatalog {
 	 * @return the change, or {@code null} if nothing changed
 	 */
 	public @Nullable CatalogChange update(String serviceId, Collection<DiscoveredInstance> instances, String origin) {
-		Entry entry = entry(serviceId);
-		CatalogChange change;
-		synchronized (entry) {
-			change = diff(entry.snapshot, serviceId, instances, origin);
-			if (change == null) {
-				return null;
+		while (true) {
+			Entry entry = entry(serviceId);
+			synchronized (entry) {
+				if (entry.retired) {
+					// dropped a moment ago by its last listener leaving: write to the entry that replaces it
+					continue;
+				}
+				CatalogChange change = diff(entry.snapshot, serviceId, instances, origin);
+				if (change == null) {
+					return null;
+				}
+				entry.snapshot = change.current();
+				// notify inside the lock: listeners see each service's changes in version order
+				notifyListeners(entry, change);
+				return change;
 			}
-			entry.snapshot = change.current();
-			// notify inside the lock: listeners see each service's changes in version order
-			notifyListeners(entry, change);
 		}
-		return change;
 	}
 
 	/**
@@ -123,9 +146,7 @@ public final class ServiceCatalog {
 				return;
 			}
 			entry.snapshot = null;
-			if (entry.listeners.isEmpty()) {
-				this.entries.remove(serviceId, entry);
-			}
+			retireIfUnused(serviceId, entry);
 		}
 		for (CatalogListener listener : this.listeners) {
 			try {
@@ -137,8 +158,24 @@ public final class ServiceCatalog {
 		}
 	}
 
+	/** How many ids the catalog holds anything for (a snapshot or a listener). */
+	int entryCount() {
+		return this.entries.size();
+	}
+
 	private Entry entry(String serviceId) {
 		return this.entries.computeIfAbsent(serviceId, (id) -> new Entry());
+	}
+
+	/**
+	 * Drops an entry with neither a snapshot nor listeners, so the catalog holds only ids someone loaded or listens
+	 * to. Called holding the entry's lock; whoever finds the entry retired afterwards makes a new one.
+	 */
+	private void retireIfUnused(String serviceId, Entry entry) {
+		if (entry.snapshot == null && entry.listeners.isEmpty()) {
+			entry.retired = true;
+			this.entries.remove(serviceId, entry);
+		}
 	}
 
 	private @Nullable CatalogChange diff(@Nullable InstanceSnapshot previous, String serviceId,
@@ -204,6 +241,9 @@ public final class ServiceCatalog {
 		volatile @Nullable InstanceSnapshot snapshot;
 
 		final List<CatalogListener> listeners = new CopyOnWriteArrayList<>();
+
+		/** Removed from the map; guarded by the entry's lock. */
+		boolean retired;
 
 	}
 

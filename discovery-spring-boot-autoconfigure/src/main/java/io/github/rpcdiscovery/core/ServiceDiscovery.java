@@ -7,12 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -41,7 +39,8 @@ public final class ServiceDiscovery implements AutoCloseable {
 
 	private final Duration initialLoadTimeout;
 
-	private final Map<String, CompletableFuture<Void>> watches = new ConcurrentHashMap<>();
+	/** The first-load future of every watch started, completed on discovery's own threads. */
+	private final FirstLoads firstLoads;
 
 	private final UnlistedServices unlisted;
 
@@ -54,6 +53,21 @@ public final class ServiceDiscovery implements AutoCloseable {
 
 	public ServiceDiscovery(ServiceCatalog catalog, DiscoveryPlan plan, List<DiscoverySource> sources,
 			Duration initialLoadTimeout, UnlistedServices.Settings unlisted) {
+		this(catalog, plan, sources, initialLoadTimeout, unlisted, new FirstLoads());
+	}
+
+	/**
+	 * Like the other constructors, with the executor that runs what callers attach to first loads (by default two
+	 * threads of discovery's own); a test that drives every step by hand passes one that runs them at once.
+	 */
+	public ServiceDiscovery(ServiceCatalog catalog, DiscoveryPlan plan, List<DiscoverySource> sources,
+			Duration initialLoadTimeout, UnlistedServices.Settings unlisted, Executor firstLoadCallbacks) {
+		this(catalog, plan, sources, initialLoadTimeout, unlisted, new FirstLoads(firstLoadCallbacks));
+	}
+
+	private ServiceDiscovery(ServiceCatalog catalog, DiscoveryPlan plan, List<DiscoverySource> sources,
+			Duration initialLoadTimeout, UnlistedServices.Settings unlisted, FirstLoads firstLoads) {
+		this.firstLoads = firstLoads;
 		this.catalog = catalog;
 		this.plan = plan;
 		this.sources = sources.stream().collect(Collectors.toMap(DiscoverySource::name, Function.identity()));
@@ -149,11 +163,11 @@ public final class ServiceDiscovery implements AutoCloseable {
 			}
 			return snapshot.instances();
 		}
-		CompletableFuture<Void> load = watch(serviceId);
+		FirstLoads.Load load = watch(serviceId);
 		if (load == null) {
 			return List.of();
 		}
-		awaitQuietly(load);
+		load.await(this.initialLoadTimeout);
 		return this.catalog.instances(serviceId);
 	}
 
@@ -174,11 +188,12 @@ public final class ServiceDiscovery implements AutoCloseable {
 			return CompletableFuture.completedFuture(null);
 		}
 		if (this.plan.isConfigured(serviceId)) {
-			return loaded(serviceId, this.watches.computeIfAbsent(serviceId, (id) -> startWatch(upstream.get())));
+			return loaded(serviceId, watchOnce(upstream.get()).relayed());
 		}
 		// no thread waits for the registry's answer: this runs on reactive callers' event loops
-		return resolution(serviceId, upstream.get()).thenCompose((resolves) -> resolves
-				? loaded(serviceId, watchUnlisted(upstream.get())) : CompletableFuture.completedFuture(null));
+		return resolution(serviceId, upstream.get()).thenComposeAsync((resolves) -> resolves
+				? loaded(serviceId, watchUnlisted(upstream.get()).relayed()) : CompletableFuture.completedFuture(null),
+				this.firstLoads.executor());
 	}
 
 	/**
@@ -190,15 +205,15 @@ public final class ServiceDiscovery implements AutoCloseable {
 		if (snapshot != null) {
 			return CompletableFuture.completedFuture(snapshot);
 		}
-		return loaded(upstream.serviceId(),
-				this.watches.computeIfAbsent(upstream.serviceId(), (id) -> startWatch(upstream)));
+		return loaded(upstream.serviceId(), watchOnce(upstream).relayed());
 	}
 
 	private CompletableFuture<@Nullable InstanceSnapshot> loaded(String serviceId, CompletableFuture<Void> load) {
-		// a copy times out, not the shared watch future: a later caller still waits for the first load
+		// a copy times out, not the shared watch future: a later caller still waits for the first load; a timeout
+		// fires on the JDK's one delay thread, so the answer is handed to ours
 		return load.copy()
 			.completeOnTimeout(null, this.initialLoadTimeout.toMillis(), TimeUnit.MILLISECONDS)
-			.handle((ignored, failure) -> this.catalog.snapshot(serviceId));
+			.handleAsync((ignored, failure) -> this.catalog.snapshot(serviceId), this.firstLoads.executor());
 	}
 
 	/** Whether a source of this name ({@code direct}, {@code etcd}, {@code kubernetes}) is available. */
@@ -214,13 +229,13 @@ public final class ServiceDiscovery implements AutoCloseable {
 		return ids;
 	}
 
-	private @Nullable CompletableFuture<Void> watch(String serviceId) {
+	private FirstLoads.@Nullable Load watch(String serviceId) {
 		Optional<Upstream> upstream = this.plan.upstreamFor(serviceId);
 		if (upstream.isEmpty()) {
 			return null;
 		}
 		if (this.plan.isConfigured(serviceId)) {
-			return this.watches.computeIfAbsent(serviceId, (id) -> startWatch(upstream.get()));
+			return watchOnce(upstream.get());
 		}
 		if (!this.unlisted.isWatched(serviceId) && !resolves(serviceId)) {
 			return null;
@@ -228,9 +243,9 @@ public final class ServiceDiscovery implements AutoCloseable {
 		return watchUnlisted(upstream.get());
 	}
 
-	private CompletableFuture<Void> watchUnlisted(Upstream upstream) {
+	private FirstLoads.Load watchUnlisted(Upstream upstream) {
 		this.unlisted.used(upstream.serviceId());
-		CompletableFuture<Void> load = this.watches.computeIfAbsent(upstream.serviceId(), (id) -> startWatch(upstream));
+		FirstLoads.Load load = watchOnce(upstream);
 		if (this.unlisted.watchedCount() > this.unlisted.settings().maxServices()) {
 			closeIdleWatches();
 		}
@@ -240,7 +255,7 @@ public final class ServiceDiscovery implements AutoCloseable {
 	/** Closes the watches of unlisted ids nobody looked up for a while, or the oldest over the bound. */
 	void closeIdleWatches() {
 		this.unlisted.evictable().forEach((serviceId, reason) -> {
-			this.watches.remove(serviceId);
+			this.firstLoads.remove(serviceId);
 			this.plan.upstreamFor(serviceId).ifPresent((upstream) -> {
 				DiscoverySource source = this.sources.get(upstream.target().source());
 				if (source != null) {
@@ -250,6 +265,10 @@ public final class ServiceDiscovery implements AutoCloseable {
 			this.catalog.remove(serviceId);
 			logger.info("Stopped watching '" + serviceId + "': " + reason + " (rpc.discovery.unlisted)");
 		});
+	}
+
+	private FirstLoads.Load watchOnce(Upstream upstream) {
+		return this.firstLoads.of(upstream.serviceId(), () -> startWatch(upstream));
 	}
 
 	private CompletableFuture<Void> startWatch(Upstream upstream) {
@@ -270,23 +289,12 @@ public final class ServiceDiscovery implements AutoCloseable {
 		}
 	}
 
-	private void awaitQuietly(CompletableFuture<Void> load) {
-		try {
-			load.get(this.initialLoadTimeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			// the source logs its own failures and keeps retrying; the caller gets what the catalog has
-		}
-	}
-
 	@Override
 	public void close() {
 		if (this.idleSweeper != null) {
 			this.idleSweeper.shutdownNow();
 		}
+		this.firstLoads.close();
 		for (DiscoverySource source : this.sources.values()) {
 			try {
 				source.close();

@@ -3,6 +3,7 @@ package io.github.rpcdiscovery.shutdown;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,6 +23,10 @@ public final class DrainCoordinator implements ApplicationListener<InstanceWithd
 
 	private final Duration drain;
 
+	private final LongSupplier nanoClock;
+
+	private final Pause pause;
+
 	private final AtomicBoolean reported = new AtomicBoolean();
 
 	private volatile long withdrawnAtNanos;
@@ -29,7 +34,18 @@ public final class DrainCoordinator implements ApplicationListener<InstanceWithd
 	private volatile boolean draining;
 
 	public DrainCoordinator(Duration drain) {
+		this(drain, System::nanoTime, TimeUnit.NANOSECONDS::sleep);
+	}
+
+	/**
+	 * @param drain how long after the first withdrawal the servers keep accepting
+	 * @param nanoClock a monotonic clock
+	 * @param pause waits the given nanoseconds
+	 */
+	DrainCoordinator(Duration drain, LongSupplier nanoClock, Pause pause) {
 		this.drain = drain;
+		this.nanoClock = nanoClock;
+		this.pause = pause;
 	}
 
 	@Override
@@ -40,7 +56,7 @@ public final class DrainCoordinator implements ApplicationListener<InstanceWithd
 	/** Records the first withdrawal; the drain is measured from it. */
 	public synchronized void withdrawn(String what) {
 		if (!this.draining) {
-			this.withdrawnAtNanos = System.nanoTime();
+			this.withdrawnAtNanos = this.nanoClock.getAsLong();
 			this.draining = true;
 			logger.debug("Withdrawn " + what + "; draining for " + this.drain.toMillis() + " ms");
 		}
@@ -61,25 +77,35 @@ public final class DrainCoordinator implements ApplicationListener<InstanceWithd
 	}
 
 	/**
-	 * Waits until the drain has passed since the withdrawal; returns at once if nothing was withdrawn.
+	 * Waits until the drain has passed since the withdrawal; returns at once if nothing was withdrawn, and early if
+	 * the thread is interrupted (keeping the interrupt).
 	 * @return how long it waited
 	 */
 	public Duration awaitDrained() {
 		if (!this.draining) {
 			return Duration.ZERO;
 		}
-		long remaining = this.drain.toNanos() - (System.nanoTime() - this.withdrawnAtNanos);
+		long start = this.nanoClock.getAsLong();
+		long remaining = this.drain.toNanos() - (start - this.withdrawnAtNanos);
 		if (remaining <= 0) {
 			return Duration.ZERO;
 		}
 		try {
 			// a deliberate pause in production code: the server keeps serving while clients catch up
-			TimeUnit.NANOSECONDS.sleep(remaining);
+			this.pause.nanos(remaining);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		return Duration.ofNanos(remaining);
+		return Duration.ofNanos(Math.max(0, this.nanoClock.getAsLong() - start));
+	}
+
+	/** Waits; {@link TimeUnit#sleep} in production, a clock that jumps in tests. */
+	@FunctionalInterface
+	interface Pause {
+
+		void nanos(long nanos) throws InterruptedException;
+
 	}
 
 }

@@ -3,6 +3,11 @@ package io.github.rpcdiscovery.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.github.rpcdiscovery.target.HostAndPort;
 import org.junit.jupiter.api.Test;
@@ -100,6 +105,88 @@ class ServiceCatalogTest {
 		assertThat(instance.getUri()).hasToString("https://[::1]:8080");
 		assertThat(instance.isSecure()).isTrue();
 		assertThat(instance.getHost()).isEqualTo("::1");
+	}
+
+	@Test
+	void onlyIdsWithInstancesAreListed() {
+		this.catalog.update("absent", List.of(), "looked up, nothing registered");
+		this.catalog.update("user.rpc", List.of(instance("user.rpc", "127.0.0.1:1")), "a");
+		this.catalog.update("order.rpc", List.of(instance("order.rpc", "127.0.0.1:2")), "a");
+		assertThat(this.catalog.serviceIds()).containsExactlyInAnyOrder("user.rpc", "order.rpc");
+
+		this.catalog.update("order.rpc", List.of(), "every instance left");
+		assertThat(this.catalog.serviceIds()).containsExactly("user.rpc");
+		this.catalog.remove("user.rpc");
+		assertThat(this.catalog.serviceIds()).isEmpty();
+	}
+
+	@Test
+	void anIdOnlyListenedToLeavesNoEntryOnceItsListenerIsRemoved() {
+		CatalogListener listener = (change) -> {
+		};
+		this.catalog.addListener("never.loaded", listener);
+		this.catalog.removeListener("never.loaded", listener);
+		assertThat(this.catalog.entryCount()).isZero();
+		assertThat(this.catalog.serviceIds()).isEmpty();
+	}
+
+	@Test
+	void aRemovedIdLeavesNoEntryOnceItsLastListenerIsRemoved() {
+		List<String> heard = new ArrayList<>();
+		CatalogListener listener = (change) -> heard.add(change.serviceId());
+		this.catalog.addListener("user.rpc", listener);
+		this.catalog.update("user.rpc", List.of(instance("user.rpc", "127.0.0.1:1")), "a");
+		this.catalog.remove("user.rpc");
+		assertThat(this.catalog.entryCount()).as("a load balancer still listens").isOne();
+		this.catalog.removeListener("user.rpc", listener);
+		assertThat(this.catalog.entryCount()).isZero();
+		assertThat(this.catalog.snapshot("user.rpc")).isNull();
+		assertThat(heard).containsExactly("user.rpc");
+	}
+
+	@Test
+	void aRemovedIdWithoutListenersLeavesNoEntry() {
+		this.catalog.update("user.rpc", List.of(instance("user.rpc", "127.0.0.1:1")), "a");
+		this.catalog.remove("user.rpc");
+		assertThat(this.catalog.entryCount()).isZero();
+	}
+
+	/** Entries come and go while listeners come and go; no update is lost on an entry that was just dropped. */
+	@Test
+	void updatesRacingWithListenersComingAndGoingAreNeverLost() throws Exception {
+		int threads = 4;
+		int rounds = 2000;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			CyclicBarrier start = new CyclicBarrier(threads + 1);
+			List<Future<?>> churn = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				churn.add(pool.submit(() -> {
+					start.await(10, TimeUnit.SECONDS);
+					for (int i = 0; i < rounds; i++) {
+						CatalogListener listener = (change) -> {
+						};
+						this.catalog.addListener("s", listener);
+						this.catalog.removeListener("s", listener);
+					}
+					return null;
+				}));
+			}
+			start.await(10, TimeUnit.SECONDS);
+			for (int i = 1; i <= rounds; i++) {
+				this.catalog.update("s", List.of(instance("s", "127.0.0.1:" + i)), "round " + i);
+				assertThat(this.catalog.instances("s")).extracting("instanceId").containsExactly("127.0.0.1:" + i);
+			}
+			for (Future<?> future : churn) {
+				future.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(this.catalog.entryCount()).isOne();
+		this.catalog.remove("s");
+		assertThat(this.catalog.entryCount()).isZero();
 	}
 
 }

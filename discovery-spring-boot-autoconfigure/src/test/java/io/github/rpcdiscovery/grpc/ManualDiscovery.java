@@ -10,6 +10,7 @@ import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.core.DiscoverySource;
 import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
+import io.github.rpcdiscovery.core.UnlistedServices;
 import io.github.rpcdiscovery.target.DirectTarget;
 import io.github.rpcdiscovery.target.DiscoveryPlan;
 import io.github.rpcdiscovery.target.HostAndPort;
@@ -35,9 +36,13 @@ public final class ManualDiscovery implements DiscoverySource {
 				new DirectTarget(List.of(new HostAndPort("127.0.0.1", 1))), "rpc.clients[0]")), null, null);
 	}
 
-	/** A {@link ServiceDiscovery} over this source, waiting this long for a first load. */
+	/**
+	 * A {@link ServiceDiscovery} over this source, waiting this long for a first load. What is attached to the first
+	 * load runs on the thread that {@link #register registers}, so the test decides when it happens.
+	 */
 	public ServiceDiscovery discovery(Duration initialLoadTimeout) {
-		return new ServiceDiscovery(this.catalog, this.plan, List.of(this), initialLoadTimeout);
+		return new ServiceDiscovery(this.catalog, this.plan, List.of(this), initialLoadTimeout,
+				UnlistedServices.Settings.defaults(), Runnable::run);
 	}
 
 	/** Replaces the service's instances ({@code host:port} each). */

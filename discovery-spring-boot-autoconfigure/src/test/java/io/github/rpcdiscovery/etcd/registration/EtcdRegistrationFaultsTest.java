@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
 
 import io.github.rpcdiscovery.etcd.Backoff;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
+import io.github.rpcdiscovery.status.RegistrationState;
+import io.github.rpcdiscovery.status.RegistrationStatus;
 import io.github.rpcdiscovery.target.EtcdCluster;
 import io.github.rpcdiscovery.target.HostAndPort;
 import io.github.rpcdiscovery.test.etcd.EtcdProcess;
@@ -83,7 +85,7 @@ class EtcdRegistrationFaultsTest {
 	void killedLongerThanTheTtlAndRestartedOnItsData(CapturedOutput output) {
 		Map<String, String> before = this.state.entries("");
 		this.etcd.kill();
-		letTimePass(TTL.plusSeconds(2));
+		awaitEveryLeaseLost();
 		this.etcd.start();
 		long serving = System.nanoTime();
 
@@ -112,7 +114,7 @@ class EtcdRegistrationFaultsTest {
 	void frozenLongerThanTheTtlThenResumed(CapturedOutput output) {
 		Set<String> before = this.state.entries("fault.rpc/").keySet();
 		this.etcd.pause();
-		letTimePass(TTL.plusSeconds(2));
+		awaitEveryLeaseLost();
 		this.etcd.resume();
 		long serving = System.nanoTime();
 
@@ -135,9 +137,13 @@ class EtcdRegistrationFaultsTest {
 		this.etcd.kill();
 		await("the outage is noticed").atMost(Duration.ofSeconds(15))
 			.until(() -> warnings(output), (count) -> count == ADDRESSES.size());
-		letTimePass(Duration.ofSeconds(20));
-		assertThat(warnings(output)).isEqualTo(ADDRESSES.size());
-		assertThat(output.getOut()).doesNotContain("works again after");
+		// 20 s more of failed retries: not one more warning, and every lease is lost as far as the application knows
+		await("a long outage").during(Duration.ofSeconds(20))
+			.atMost(Duration.ofSeconds(22))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> warnings(output) == ADDRESSES.size() && !output.getOut().contains("works again after"));
+		assertThat(this.registry.registrations()).extracting(RegistrationStatus::state)
+			.containsOnly(RegistrationState.LOST);
 
 		this.etcd.start();
 		long serving = System.nanoTime();
@@ -210,9 +216,17 @@ class EtcdRegistrationFaultsTest {
 		return new int[] { min, max };
 	}
 
-	/** The scenario needs time to pass (longer than the TTL), not a condition to come true. */
-	static void letTimePass(Duration duration) {
-		await().pollDelay(duration).atMost(duration.plusSeconds(1)).until(() -> true);
+	/**
+	 * Every registration went a whole TTL without a renewal (its status says LOST), and stays so for another second:
+	 * etcd, had it been running, would have let the leases expire.
+	 */
+	private void awaitEveryLeaseLost() {
+		await("a TTL without renewal, for every registration").during(Duration.ofSeconds(1))
+			.atMost(TTL.multipliedBy(3))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> this.registry.registrations()
+				.stream()
+				.allMatch((status) -> status.state() == RegistrationState.LOST));
 	}
 
 }

@@ -119,8 +119,11 @@ class EtcdRegistrationSecurityTest {
 					"rpc.etcd.user=app", "rpc.etcd.pass=" + WRONG_PASSWORD));
 			try {
 				assertThat(state().entries("secure.rpc/")).isEmpty();
-				// several retries go by with one WARN
-				EtcdRegistrationFaultsTest.letTimePass(Duration.ofSeconds(3));
+				// several retries go by with one WARN: etcd refuses three more authentications
+				long refusedBefore = EtcdServerMetrics.handled(this.etcd, "Authenticate", false);
+				await("three more refused authentications").atMost(Backoff.MAX.multipliedBy(3))
+					.pollInterval(Duration.ofMillis(200))
+					.until(() -> EtcdServerMetrics.handled(this.etcd, "Authenticate", false) - refusedBefore >= 3);
 				List<String> warnings = output.getOut()
 					.lines()
 					.filter((line) -> line.contains(" WARN ") && line.contains("secure.rpc"))
@@ -169,10 +172,17 @@ class EtcdRegistrationSecurityTest {
 				int port = port(app);
 				assertThat(post(port, "/actuator/serviceregistry", "{\"status\":\"OUT_OF_SERVICE\"}")).startsWith("200");
 				assertThat(state().entries("secure.rpc/")).isEmpty();
-				// nothing talks to etcd now: the 2 s token expires
-				EtcdRegistrationFaultsTest.letTimePass(Duration.ofSeconds(4));
+				// nothing talks to etcd now, and nothing is registered while the 2 s token expires
+				long authenticated = EtcdServerMetrics.handled(this.etcd, "Authenticate", true);
+				await("out of service while the token expires").during(Duration.ofSeconds(4))
+					.atMost(Duration.ofSeconds(5))
+					.pollInterval(Duration.ofMillis(250))
+					.until(() -> state().entries("secure.rpc/").isEmpty()
+							&& !output.getOut().contains("Cannot keep secure.rpc"));
 				assertThat(post(port, "/actuator/serviceregistry", "{\"status\":\"UP\"}")).startsWith("200");
 				assertThat(state().entries("secure.rpc/").values()).containsExactly("127.0.0.3:" + port);
+				// the token had expired: the client authenticated again, on its own
+				assertThat(EtcdServerMetrics.handled(this.etcd, "Authenticate", true)).isGreaterThan(authenticated);
 				assertThat(output.getOut()).doesNotContain("Cannot keep secure.rpc");
 			}
 			finally {
@@ -264,8 +274,12 @@ class EtcdRegistrationSecurityTest {
 				assertThat(output.getOut()).contains("TLS handshake with 127.0.0.1:" + this.etcd.clientPort()
 						+ " failed: etcd's certificate is not signed by a CA this application trusts (rpc.etcd.ca-cert-file="
 						+ this.certificates.otherCa());
-				EtcdRegistrationFaultsTest.letTimePass(Duration.ofSeconds(3));
-				assertThat(output.getOut().lines().filter((line) -> line.contains("Cannot keep secure.rpc"))).hasSize(1);
+				// the retries go on (each one a failed handshake) without a second warning
+				await("one warning however many handshakes fail").during(Duration.ofSeconds(3))
+					.atMost(Duration.ofSeconds(4))
+					.pollInterval(Duration.ofMillis(250))
+					.until(() -> output.getOut().lines().filter((line) -> line.contains("Cannot keep secure.rpc")).count(),
+							(count) -> count == 1);
 			}
 		}
 
