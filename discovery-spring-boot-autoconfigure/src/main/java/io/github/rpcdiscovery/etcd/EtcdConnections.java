@@ -22,25 +22,50 @@ import org.jspecify.annotations.Nullable;
  * One shared jetcd {@link Client} per etcd cluster (hosts, account and TLS), as go-zero shares one client per sorted
  * host list. Every watcher and registration on a cluster multiplexes over that client's connection.
  * <p>
- * jetcd calls have no deadline of their own: callers put a timeout on every future they wait for.
+ * Every unary call on these clients has a deadline, the request timeout ({@code rpc.etcd.request-timeout}, 3 s by
+ * default as go-zero's): jetcd's own calls have none and would otherwise queue for as long as etcd is down
+ * ({@link UnaryCallDeadline}). Watches and lease keep-alives are streams and stay open.
  */
 public final class EtcdConnections implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(EtcdConnections.class);
 
+	/** go-zero's request timeout. */
+	public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
+
 	private final Map<EtcdCluster, Client> clients = new ConcurrentHashMap<>();
 
+	private final Duration requestTimeout;
+
 	private volatile boolean closed;
+
+	/** Clients whose unary calls have go-zero's request timeout, 3 s. */
+	public EtcdConnections() {
+		this(DEFAULT_REQUEST_TIMEOUT);
+	}
+
+	/** @param requestTimeout the deadline of every unary call (reads, writes, lease grants and revokes) */
+	public EtcdConnections(Duration requestTimeout) {
+		if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+			throw new IllegalArgumentException("rpc.etcd.request-timeout must be positive, not " + requestTimeout);
+		}
+		this.requestTimeout = requestTimeout;
+	}
+
+	/** The deadline of every unary call on these clients. */
+	public Duration requestTimeout() {
+		return this.requestTimeout;
+	}
 
 	/** The client of a cluster, created on first use. */
 	public Client client(EtcdCluster cluster) {
 		if (this.closed) {
 			throw new IllegalStateException("etcd connections are closed");
 		}
-		return this.clients.computeIfAbsent(cluster, EtcdConnections::build);
+		return this.clients.computeIfAbsent(cluster, (spec) -> build(spec, this.requestTimeout));
 	}
 
-	static Client build(EtcdCluster cluster) {
+	static Client build(EtcdCluster cluster, Duration requestTimeout) {
 		String scheme = cluster.usesTls() ? "https://" : "http://";
 		List<URI> endpoints = cluster.hosts().stream().map((host) -> URI.create(scheme + host)).toList();
 		ClientBuilder builder = Client.builder()
@@ -51,7 +76,8 @@ public final class EtcdConnections implements AutoCloseable {
 			.keepaliveTimeout(Duration.ofSeconds(5))
 			.keepaliveWithoutCalls(true)
 			.retryDelay(200)
-			.retryMaxDelay(2000);
+			.retryMaxDelay(2000)
+			.interceptor(new UnaryCallDeadline(requestTimeout));
 		if (cluster.hasCredentials()) {
 			builder.user(bytes(cluster.user())).password(bytes(cluster.password() != null ? cluster.password() : ""));
 		}

@@ -6,8 +6,8 @@ import java.time.Duration;
  * Timings and sizes of etcd discovery. The defaults follow go-zero (3 s per read, retry about every second, capped
  * here at 5 s) and suit production; tests and benchmarks shorten them.
  *
- * @param requestTimeout the longest a read of etcd may take before it counts as failed (jetcd calls have no deadline
- * of their own)
+ * @param requestTimeout the longest a read of etcd may take before it counts as failed (each call also has this
+ * deadline on the client, {@link EtcdConnections#requestTimeout()}: keep them equal)
  * @param initialBackoff the first delay before a retry; it doubles with each failure, with jitter
  * @param maxBackoff the longest delay between retries while etcd is unreachable
  * @param pageSize the most keys read per request when a prefix has many (big lists are read in pages at one
@@ -35,6 +35,12 @@ public record EtcdDiscoverySettings(Duration requestTimeout, Duration initialBac
 	public static EtcdDiscoverySettings defaults() {
 		return new EtcdDiscoverySettings(Duration.ofSeconds(3), Duration.ofMillis(250), Duration.ofSeconds(5), 1000,
 				64, 4);
+	}
+
+	/** These settings with another request timeout. */
+	public EtcdDiscoverySettings withRequestTimeout(Duration timeout) {
+		return new EtcdDiscoverySettings(timeout, this.initialBackoff, this.maxBackoff, this.pageSize, this.batchSize,
+				this.maxConcurrentLoads);
 	}
 
 	/** The most keys read per prefix in a batched request; a prefix with more is read on in pages. */

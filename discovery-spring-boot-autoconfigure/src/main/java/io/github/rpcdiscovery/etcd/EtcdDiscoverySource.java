@@ -57,7 +57,8 @@ public final class EtcdDiscoverySource implements DiscoverySource, RegistryStatu
 	private volatile boolean closed;
 
 	public EtcdDiscoverySource(ServiceCatalog catalog, EtcdConnections connections) {
-		this(catalog, connections, EtcdDiscoverySettings.defaults());
+		// a listing waits as long as each of its calls may take (the clients' deadline)
+		this(catalog, connections, EtcdDiscoverySettings.defaults().withRequestTimeout(connections.requestTimeout()));
 	}
 
 	public EtcdDiscoverySource(ServiceCatalog catalog, EtcdConnections connections, EtcdDiscoverySettings settings) {
