@@ -163,6 +163,10 @@ final class ClusterLoads {
 					// REJECTED retries on its own schedule; CLOSED is done
 				}
 			}
+			if (mirror.isClosed()) {
+				// closed by its owner meanwhile (a refused metadata mirror is replaced by a new one later)
+				this.alone.remove(mirror);
+			}
 		}
 		// first in line, in their order: the next probe
 		for (PrefixMirror mirror : probeFirst) {
@@ -183,14 +187,14 @@ final class ClusterLoads {
 		}
 		this.unreachable = true;
 		this.unreachableSinceNanos = System.nanoTime();
-		this.cluster.tracker().unreachable("UNREACHABLE: " + ((failure != null) ? EtcdFailures.describe(failure)
+		this.cluster.tracker().unreachable("UNREACHABLE: " + ((failure != null) ? EtcdFailure.oneLine(failure)
 				: "no answer"));
 		String meanwhile = this.cluster.everListed()
 				? "serving the last known instances of " + this.cluster.serviceKeyCount() + " service key(s) and retrying"
 				: "its services get instances once it answers; retrying in the background (rpc.etcd.fail-fast=true"
 						+ " fails startup instead)";
 		logger.warn(this.cluster.cluster() + " is unreachable (listing '" + mirror.prefix() + "': "
-				+ ((failure != null) ? EtcdFailures.describe(failure) : "no answer") + "); " + meanwhile);
+				+ ((failure != null) ? EtcdFailure.oneLine(failure) : "no answer") + "); " + meanwhile);
 	}
 
 	boolean isUnreachable() {

@@ -1,5 +1,6 @@
 package io.github.rpcdiscovery.etcd;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.NavigableMap;
@@ -15,8 +16,10 @@ import org.jspecify.annotations.Nullable;
  * entries it brings in (metadata of services this client does not call) are few and small.
  * <p>
  * etcd auth may not allow it: a role granted {@code user.rpc/} and {@code _rpc-meta/user.rpc/} cannot read
- * {@code _rpc-meta/} as a whole. If the first listing is refused, the cluster switches for good to one metadata
- * watch per service key ({@link Mode#PER_KEY}). Confined to the cluster executor.
+ * {@code _rpc-meta/} as a whole, and a big {@code _rpc-meta/} may not fit into one response (RESOURCE_EXHAUSTED). If
+ * the first listing is refused, the cluster switches to one metadata watch per service key ({@link Mode#PER_KEY}) and
+ * tries the shared listing again every {@code sharedMetadataRetry} (5 minutes by default, one refused read each time):
+ * once it succeeds, the cluster is back to one watch. Confined to the cluster executor.
  */
 final class ClusterMetadata implements PrefixMirror.Owner {
 
@@ -37,11 +40,14 @@ final class ClusterMetadata implements PrefixMirror.Owner {
 
 	private final ClusterWatcher cluster;
 
-	private final PrefixMirror mirror;
+	/** The mirror of {@code _rpc-meta/}: a new one for each try of the shared listing. */
+	private PrefixMirror mirror;
 
 	private Mode mode = Mode.PENDING;
 
 	private boolean started;
+
+	private boolean closed;
 
 	ClusterMetadata(ClusterWatcher cluster) {
 		this.cluster = cluster;
@@ -76,7 +82,14 @@ final class ClusterMetadata implements PrefixMirror.Owner {
 
 	@Override
 	public void mirrorChanged(PrefixMirror changed, @Nullable Set<String> changedKeys) {
+		if (changed != this.mirror) {
+			return;
+		}
 		if (this.mode == Mode.PER_KEY) {
+			this.mode = Mode.SHARED;
+			logger.info(this.cluster.cluster() + " lets this client list '" + InstanceMetadataCodec.ROOT
+					+ "' again; one watch serves the instance metadata of every service key again");
+			this.cluster.forEachKeyWatcher(ServiceKeyWatcher::useSharedMetadata);
 			return;
 		}
 		if (this.mode == Mode.PENDING || changedKeys == null) {
@@ -100,20 +113,39 @@ final class ClusterMetadata implements PrefixMirror.Owner {
 
 	@Override
 	public void mirrorRejected(PrefixMirror rejected, String reason, boolean firstTime) {
+		if (rejected != this.mirror) {
+			return;
+		}
+		if (this.mode == Mode.SHARED) {
+			if (firstTime) {
+				logger.warn(this.cluster.cluster() + " refuses to list '" + InstanceMetadataCodec.ROOT + "' (" + reason
+						+ "); keeping the metadata read before and retrying");
+			}
+			return;
+		}
+		this.mirror.close();
+		Duration retry = this.cluster.settings().sharedMetadataRetry();
 		if (this.mode == Mode.PENDING) {
 			this.mode = Mode.PER_KEY;
-			this.mirror.close();
 			logger.info(this.cluster.cluster() + " does not let this client list '" + InstanceMetadataCodec.ROOT
-					+ "' (" + reason + "); reading instance metadata per service key instead");
+					+ "' (" + reason + "); reading instance metadata per service key instead, and listing '"
+					+ InstanceMetadataCodec.ROOT + "' again every " + retry.toSeconds() + " s");
 			this.cluster.forEachKeyWatcher(ServiceKeyWatcher::useOwnMetadata);
 		}
-		else if (firstTime) {
-			logger.warn(this.cluster.cluster() + " refuses to list '" + InstanceMetadataCodec.ROOT + "' (" + reason
-					+ "); keeping the metadata read before and retrying");
+		this.cluster.schedule(this::retryShared, retry);
+	}
+
+	/** In {@link Mode#PER_KEY}: tries the shared listing again, with a new mirror. */
+	private void retryShared() {
+		if (this.closed || this.mode != Mode.PER_KEY) {
+			return;
 		}
+		this.mirror = new PrefixMirror(InstanceMetadataCodec.ROOT, this.cluster, this);
+		this.mirror.start();
 	}
 
 	void close() {
+		this.closed = true;
 		this.mirror.close();
 	}
 

@@ -16,9 +16,15 @@ import java.time.Duration;
  * transaction by default)
  * @param maxConcurrentLoads the most listing requests in flight per cluster, so a cold start or a reconnect with many
  * services does not flood etcd
+ * @param sharedMetadataRetry how long after etcd refused to list {@code _rpc-meta/} as a whole (permissions, or a
+ * response over gRPC's message size) the cluster tries the shared listing again; meanwhile each service key reads its
+ * own metadata
  */
 public record EtcdDiscoverySettings(Duration requestTimeout, Duration initialBackoff, Duration maxBackoff,
-		int pageSize, int batchSize, int maxConcurrentLoads) {
+		int pageSize, int batchSize, int maxConcurrentLoads, Duration sharedMetadataRetry) {
+
+	/** How long the metadata of a cluster is read per service key before the shared listing is tried again. */
+	static final Duration DEFAULT_SHARED_METADATA_RETRY = Duration.ofMinutes(5);
 
 	/** A batch's response stays far below gRPC's 4 MiB message limit: at most this many keys in all. */
 	private static final int MAX_KEYS_PER_BATCH = 8192;
@@ -27,9 +33,17 @@ public record EtcdDiscoverySettings(Duration requestTimeout, Duration initialBac
 		requirePositive("requestTimeout", requestTimeout);
 		requirePositive("initialBackoff", initialBackoff);
 		requirePositive("maxBackoff", maxBackoff);
+		requirePositive("sharedMetadataRetry", sharedMetadataRetry);
 		if (pageSize < 1 || batchSize < 1 || batchSize > 128 || maxConcurrentLoads < 1) {
 			throw new IllegalArgumentException("pageSize and maxConcurrentLoads must be at least 1, batchSize 1..128");
 		}
+	}
+
+	/** With the default {@code sharedMetadataRetry}, 5 minutes. */
+	public EtcdDiscoverySettings(Duration requestTimeout, Duration initialBackoff, Duration maxBackoff, int pageSize,
+			int batchSize, int maxConcurrentLoads) {
+		this(requestTimeout, initialBackoff, maxBackoff, pageSize, batchSize, maxConcurrentLoads,
+				DEFAULT_SHARED_METADATA_RETRY);
 	}
 
 	public static EtcdDiscoverySettings defaults() {
@@ -40,7 +54,13 @@ public record EtcdDiscoverySettings(Duration requestTimeout, Duration initialBac
 	/** These settings with another request timeout. */
 	public EtcdDiscoverySettings withRequestTimeout(Duration timeout) {
 		return new EtcdDiscoverySettings(timeout, this.initialBackoff, this.maxBackoff, this.pageSize, this.batchSize,
-				this.maxConcurrentLoads);
+				this.maxConcurrentLoads, this.sharedMetadataRetry);
+	}
+
+	/** These settings with another {@code sharedMetadataRetry}. */
+	public EtcdDiscoverySettings withSharedMetadataRetry(Duration retry) {
+		return new EtcdDiscoverySettings(this.requestTimeout, this.initialBackoff, this.maxBackoff, this.pageSize,
+				this.batchSize, this.maxConcurrentLoads, retry);
 	}
 
 	/** The most keys read per prefix in a batched request; a prefix with more is read on in pages. */

@@ -164,11 +164,12 @@ final class PrefixMirror {
 			return LoadOutcome.CLOSED;
 		}
 		this.cluster.listingFailed(failure);
-		EtcdFailures.Kind kind = EtcdFailures.classify(failure);
-		if (kind == EtcdFailures.Kind.UNREACHABLE) {
+		EtcdFailure.Kind kind = EtcdFailure.quickKind(failure);
+		if (kind == EtcdFailure.Kind.UNREACHABLE || kind == EtcdFailure.Kind.TLS) {
+			// the path to etcd, not this prefix: the cluster is unreachable
 			return LoadOutcome.UNREACHABLE;
 		}
-		if (kind == EtcdFailures.Kind.COMPACTED) {
+		if (kind == EtcdFailure.Kind.COMPACTED) {
 			// the pinned revision of a paged listing went away meanwhile: start over at the latest
 			return LoadOutcome.RETRY_NOW;
 		}
@@ -176,7 +177,7 @@ final class PrefixMirror {
 			// refused, maybe because of another prefix of the batch: ask again alone before judging
 			return LoadOutcome.RETRY_ALONE;
 		}
-		String reason = EtcdFailures.describe(failure);
+		String reason = EtcdFailure.oneLine(failure);
 		boolean firstTime = !reason.equals(this.rejection);
 		this.rejection = reason;
 		this.cluster.prefixRejected(this, reason);
@@ -258,7 +259,7 @@ final class PrefixMirror {
 		Duration delay = this.watchBackoff.next();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Watch of etcd prefix '" + this.prefix + "' ended at revision " + this.revision + " ("
-					+ ((failure != null) ? EtcdFailures.describe(failure) : "closed by etcd") + "); listing again in "
+					+ ((failure != null) ? EtcdFailure.oneLine(failure) : "closed by etcd") + "); listing again in "
 					+ delay.toMillis() + " ms");
 		}
 		listAgainIn(delay);

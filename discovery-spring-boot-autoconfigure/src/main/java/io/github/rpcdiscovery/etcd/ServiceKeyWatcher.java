@@ -85,6 +85,16 @@ final class ServiceKeyWatcher implements PrefixMirror.Owner {
 		}
 	}
 
+	/** The cluster shares its metadata mirror again: drop this key's own. */
+	void useSharedMetadata() {
+		if (this.ownMetadata != null) {
+			this.ownMetadata.close();
+			this.ownMetadata = null;
+			this.ownMetadataUnreadable = false;
+		}
+		publishIfReady();
+	}
+
 	/** The shared metadata of this key may have changed. */
 	void metadataChanged() {
 		publishIfReady();

@@ -42,7 +42,7 @@ final class EtcdRequests {
 		return byMethod.values().stream().mapToLong(Long::longValue).sum();
 	}
 
-	private static String metrics(EtcdProcess etcd) {
+	static String metrics(EtcdProcess etcd) {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(etcd.clientUrl() + "/metrics"))
 			.timeout(Duration.ofSeconds(5))
 			.build();
