@@ -2,7 +2,10 @@ package io.github.rpcdiscovery.etcd;
 
 import java.time.Duration;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 
@@ -19,7 +22,10 @@ import org.jspecify.annotations.Nullable;
  * {@code _rpc-meta/} as a whole, and a big {@code _rpc-meta/} may not fit into one response (RESOURCE_EXHAUSTED). If
  * the first listing is refused, the cluster switches to one metadata watch per service key ({@link Mode#PER_KEY}) and
  * tries the shared listing again every {@code sharedMetadataRetry} (5 minutes by default, one refused read each time):
- * once it succeeds, the cluster is back to one watch. Confined to the cluster executor.
+ * once it succeeds, the cluster is back to one watch.
+ * <p>
+ * Tells the service keys that {@link #subscribe subscribed} about changes through {@link Subscriber}; it does not
+ * know who they are. Confined to the cluster executor.
  */
 final class ClusterMetadata implements PrefixMirror.Owner {
 
@@ -38,7 +44,26 @@ final class ClusterMetadata implements PrefixMirror.Owner {
 
 	}
 
-	private final ClusterWatcher cluster;
+	/** A service key's side of the shared metadata; called on the cluster executor. */
+	interface Subscriber {
+
+		/** The shared metadata of this key may have changed. */
+		void metadataChanged();
+
+		/** The cluster cannot share its metadata mirror now: read the key's own. */
+		void useOwnMetadata();
+
+		/** The cluster shares its metadata mirror again: drop the key's own. */
+		void useSharedMetadata();
+
+	}
+
+	private final ClusterContext cluster;
+
+	private final ClusterLoads loads;
+
+	/** service key → its subscriber */
+	private final Map<String, Subscriber> subscribers = new HashMap<>();
 
 	/** The mirror of {@code _rpc-meta/}: a new one for each try of the shared listing. */
 	private PrefixMirror mirror;
@@ -49,9 +74,19 @@ final class ClusterMetadata implements PrefixMirror.Owner {
 
 	private boolean closed;
 
-	ClusterMetadata(ClusterWatcher cluster) {
+	ClusterMetadata(ClusterContext cluster, ClusterLoads loads) {
 		this.cluster = cluster;
-		this.mirror = new PrefixMirror(InstanceMetadataCodec.ROOT, cluster, this);
+		this.loads = loads;
+		this.mirror = new PrefixMirror(InstanceMetadataCodec.ROOT, cluster, loads, this);
+	}
+
+	/** Tells {@code subscriber} about the metadata of {@code key} from now on. */
+	void subscribe(String key, Subscriber subscriber) {
+		this.subscribers.put(key, subscriber);
+	}
+
+	void unsubscribe(String key) {
+		this.subscribers.remove(key);
 	}
 
 	void start() {
@@ -89,26 +124,26 @@ final class ClusterMetadata implements PrefixMirror.Owner {
 			this.mode = Mode.SHARED;
 			logger.info(this.cluster.cluster() + " lets this client list '" + InstanceMetadataCodec.ROOT
 					+ "' again; one watch serves the instance metadata of every service key again");
-			this.cluster.forEachKeyWatcher(ServiceKeyWatcher::useSharedMetadata);
+			List.copyOf(this.subscribers.values()).forEach(Subscriber::useSharedMetadata);
 			return;
 		}
 		if (this.mode == Mode.PENDING || changedKeys == null) {
 			this.mode = Mode.SHARED;
-			this.cluster.forEachKeyWatcher(ServiceKeyWatcher::metadataChanged);
+			List.copyOf(this.subscribers.values()).forEach(Subscriber::metadataChanged);
 			return;
 		}
-		Set<ServiceKeyWatcher> affected = new HashSet<>();
+		Set<Subscriber> affected = new LinkedHashSet<>();
 		for (String metadataKey : changedKeys) {
 			// _rpc-meta/a/b/1 belongs to key a/b, and also to key a (whose prefix a/ covers a/b/1, as in go-zero)
 			String rest = metadataKey.substring(InstanceMetadataCodec.ROOT.length());
 			for (int slash = rest.indexOf('/'); slash >= 0; slash = rest.indexOf('/', slash + 1)) {
-				ServiceKeyWatcher watcher = this.cluster.keyWatcher(rest.substring(0, slash));
+				Subscriber watcher = this.subscribers.get(rest.substring(0, slash));
 				if (watcher != null) {
 					affected.add(watcher);
 				}
 			}
 		}
-		affected.forEach(ServiceKeyWatcher::metadataChanged);
+		affected.forEach(Subscriber::metadataChanged);
 	}
 
 	@Override
@@ -130,7 +165,7 @@ final class ClusterMetadata implements PrefixMirror.Owner {
 			logger.info(this.cluster.cluster() + " does not let this client list '" + InstanceMetadataCodec.ROOT
 					+ "' (" + reason + "); reading instance metadata per service key instead, and listing '"
 					+ InstanceMetadataCodec.ROOT + "' again every " + retry.toSeconds() + " s");
-			this.cluster.forEachKeyWatcher(ServiceKeyWatcher::useOwnMetadata);
+			List.copyOf(this.subscribers.values()).forEach(Subscriber::useOwnMetadata);
 		}
 		this.cluster.schedule(this::retryShared, retry);
 	}
@@ -140,7 +175,7 @@ final class ClusterMetadata implements PrefixMirror.Owner {
 		if (this.closed || this.mode != Mode.PER_KEY) {
 			return;
 		}
-		this.mirror = new PrefixMirror(InstanceMetadataCodec.ROOT, this.cluster, this);
+		this.mirror = new PrefixMirror(InstanceMetadataCodec.ROOT, this.cluster, this.loads, this);
 		this.mirror.start();
 	}
 
