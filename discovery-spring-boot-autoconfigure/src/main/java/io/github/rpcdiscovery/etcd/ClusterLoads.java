@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -25,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  * in line. (jetcd calls wait for a connection without a deadline; re-issuing every listing on every retry would pile
  * calls up for as long as the outage lasts.)</li>
  * <li>The first listing that succeeds makes it reachable again: one INFO, and the waiting prefixes are listed.</li>
- * <li>A batch that etcd refuses (say, no permission on one of its prefixes) is split: its prefixes are listed alone,
- * so one refused prefix does not hold the others back.</li>
+ * <li>A batch that etcd refuses (say, no permission on one of its prefixes, or an answer over gRPC's 4 MiB) is
+ * split: its prefixes are listed alone, so one refused prefix does not hold the others back. After
+ * {@code splitListingRetry} (5 minutes) they are batched again.</li>
  * </ul>
  * Knows what it lists only as a {@link Listable}: the prefix mirrors depend on this schedule, not the other way round.
  * Confined to the cluster executor.
@@ -59,8 +62,11 @@ final class ClusterLoads {
 
 	private final Set<Listable> queued = new HashSet<>();
 
-	/** Prefixes etcd refused in a batch: listed alone from now on. */
-	private final Set<Listable> alone = new HashSet<>();
+	/**
+	 * Prefixes etcd refused in a batch (permissions, an answer over gRPC's message size), listed alone until the
+	 * {@link System#nanoTime()} given; batched again after that ({@code splitListingRetry}).
+	 */
+	private final Map<Listable, Long> aloneUntil = new HashMap<>();
 
 	private final Backoff probeBackoff;
 
@@ -132,14 +138,14 @@ final class ClusterLoads {
 		List<Listable> batch = new ArrayList<>();
 		while (!this.waiting.isEmpty() && batch.size() < this.cluster.settings().batchSize()) {
 			Listable next = this.waiting.peekFirst();
-			boolean listAlone = this.alone.contains(next);
+			boolean listAlone = listsAlone(next);
 			if (listAlone && !batch.isEmpty()) {
 				break;
 			}
 			this.waiting.pollFirst();
 			this.queued.remove(next);
 			if (next.isClosed()) {
-				this.alone.remove(next);
+				this.aloneUntil.remove(next);
 				continue;
 			}
 			batch.add(next);
@@ -158,7 +164,7 @@ final class ClusterLoads {
 			try {
 				if (mirror.isClosed()) {
 					// closed meanwhile (a refused metadata mirror is replaced by a new one later)
-					this.alone.remove(mirror);
+					this.aloneUntil.remove(mirror);
 				}
 				else if (listings != null) {
 					mirror.listed(listings.get(i));
@@ -200,7 +206,7 @@ final class ClusterLoads {
 		}
 		else if (!aloneInItsBatch) {
 			// refused, maybe because of another prefix of the batch: ask again alone before judging
-			this.alone.add(mirror);
+			this.aloneUntil.put(mirror, System.nanoTime() + this.cluster.settings().splitListingRetry().toNanos());
 			request(mirror);
 		}
 		else {
@@ -208,6 +214,15 @@ final class ClusterLoads {
 			mirror.rejected(EtcdFailure.oneLine(failure));
 		}
 		return false;
+	}
+
+	private boolean listsAlone(Listable mirror) {
+		Long until = this.aloneUntil.get(mirror);
+		if (until != null && System.nanoTime() - until >= 0) {
+			this.aloneUntil.remove(mirror);
+			return false;
+		}
+		return until != null;
 	}
 
 	private static Throwable failureOrUnknown(@Nullable Throwable failure) {

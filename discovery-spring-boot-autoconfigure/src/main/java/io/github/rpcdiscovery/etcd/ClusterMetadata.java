@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * etcd auth may not allow it: a role granted {@code user.rpc/} and {@code _rpc-meta/user.rpc/} cannot read
  * {@code _rpc-meta/} as a whole, and a big {@code _rpc-meta/} may not fit into one response (RESOURCE_EXHAUSTED). If
  * the first listing is refused, the cluster switches to one metadata watch per service key ({@link Mode#PER_KEY}) and
- * tries the shared listing again every {@code sharedMetadataRetry} (5 minutes by default, one refused read each time):
+ * tries the shared listing again every {@code splitListingRetry} (5 minutes by default, one refused read each time):
  * once it succeeds, the cluster is back to one watch.
  * <p>
  * Tells the service keys that {@link #subscribe subscribed} about changes through {@link Subscriber}; it does not
@@ -159,7 +159,7 @@ final class ClusterMetadata implements PrefixMirror.Owner {
 			return;
 		}
 		this.mirror.close();
-		Duration retry = this.cluster.settings().sharedMetadataRetry();
+		Duration retry = this.cluster.settings().splitListingRetry();
 		if (this.mode == Mode.PENDING) {
 			this.mode = Mode.PER_KEY;
 			logger.info(this.cluster.cluster() + " does not let this client list '" + InstanceMetadataCodec.ROOT

@@ -16,15 +16,15 @@ import java.time.Duration;
  * transaction by default)
  * @param maxConcurrentLoads the most listing requests in flight per cluster, so a cold start or a reconnect with many
  * services does not flood etcd
- * @param sharedMetadataRetry how long after etcd refused to list {@code _rpc-meta/} as a whole (permissions, or a
- * response over gRPC's message size) the cluster tries the shared listing again; meanwhile each service key reads its
- * own metadata
+ * @param splitListingRetry how long a listing etcd refused as a whole stays split before it is tried whole again: the
+ * prefixes of a refused batch (say, a response over gRPC's 4 MiB: RESOURCE_EXHAUSTED) are listed one by one, and
+ * {@code _rpc-meta/} (refused for permissions or size) is read per service key
  */
 public record EtcdDiscoverySettings(Duration requestTimeout, Duration initialBackoff, Duration maxBackoff,
-		int pageSize, int batchSize, int maxConcurrentLoads, Duration sharedMetadataRetry) {
+		int pageSize, int batchSize, int maxConcurrentLoads, Duration splitListingRetry) {
 
-	/** How long the metadata of a cluster is read per service key before the shared listing is tried again. */
-	static final Duration DEFAULT_SHARED_METADATA_RETRY = Duration.ofMinutes(5);
+	/** How long a refused listing stays split: 5 minutes, one refused request at most each time. */
+	static final Duration DEFAULT_SPLIT_LISTING_RETRY = Duration.ofMinutes(5);
 
 	/** A batch's response stays far below gRPC's 4 MiB message limit: at most this many keys in all. */
 	private static final int MAX_KEYS_PER_BATCH = 8192;
@@ -33,17 +33,17 @@ public record EtcdDiscoverySettings(Duration requestTimeout, Duration initialBac
 		requirePositive("requestTimeout", requestTimeout);
 		requirePositive("initialBackoff", initialBackoff);
 		requirePositive("maxBackoff", maxBackoff);
-		requirePositive("sharedMetadataRetry", sharedMetadataRetry);
+		requirePositive("splitListingRetry", splitListingRetry);
 		if (pageSize < 1 || batchSize < 1 || batchSize > 128 || maxConcurrentLoads < 1) {
 			throw new IllegalArgumentException("pageSize and maxConcurrentLoads must be at least 1, batchSize 1..128");
 		}
 	}
 
-	/** With the default {@code sharedMetadataRetry}, 5 minutes. */
+	/** With the default {@code splitListingRetry}, 5 minutes. */
 	public EtcdDiscoverySettings(Duration requestTimeout, Duration initialBackoff, Duration maxBackoff, int pageSize,
 			int batchSize, int maxConcurrentLoads) {
 		this(requestTimeout, initialBackoff, maxBackoff, pageSize, batchSize, maxConcurrentLoads,
-				DEFAULT_SHARED_METADATA_RETRY);
+				DEFAULT_SPLIT_LISTING_RETRY);
 	}
 
 	public static EtcdDiscoverySettings defaults() {
@@ -54,11 +54,11 @@ public record EtcdDiscoverySettings(Duration requestTimeout, Duration initialBac
 	/** These settings with another request timeout. */
 	public EtcdDiscoverySettings withRequestTimeout(Duration timeout) {
 		return new EtcdDiscoverySettings(timeout, this.initialBackoff, this.maxBackoff, this.pageSize, this.batchSize,
-				this.maxConcurrentLoads, this.sharedMetadataRetry);
+				this.maxConcurrentLoads, this.splitListingRetry);
 	}
 
-	/** These settings with another {@code sharedMetadataRetry}. */
-	public EtcdDiscoverySettings withSharedMetadataRetry(Duration retry) {
+	/** These settings with another {@code splitListingRetry}. */
+	public EtcdDiscoverySettings withSplitListingRetry(Duration retry) {
 		return new EtcdDiscoverySettings(this.requestTimeout, this.initialBackoff, this.maxBackoff, this.pageSize,
 				this.batchSize, this.maxConcurrentLoads, retry);
 	}

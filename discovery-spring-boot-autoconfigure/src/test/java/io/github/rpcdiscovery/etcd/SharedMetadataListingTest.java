@@ -57,7 +57,7 @@ class SharedMetadataListingTest {
 		this.direct = Client.builder().endpoints(this.etcd.clientUrl()).build();
 		this.connections = new EtcdConnections();
 		this.source = new EtcdDiscoverySource(this.catalog, this.connections,
-				DiscoveryHarness.FAST.withSharedMetadataRetry(Duration.ofSeconds(2)));
+				DiscoveryHarness.FAST.withSplitListingRetry(Duration.ofSeconds(2)));
 	}
 
 	@AfterEach
