@@ -1,6 +1,9 @@
 package io.github.rpcdiscovery.autoconfigure;
 
+import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
+
+import org.springframework.beans.factory.ObjectProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -17,8 +20,9 @@ final class EtcdAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	EtcdConnections rpcEtcdConnections() {
-		return new EtcdConnections();
+	EtcdConnections rpcEtcdConnections(ObjectProvider<RpcProperties> properties) {
+		RpcProperties rpc = properties.getIfAvailable();
+		return (rpc != null) ? new EtcdConnections(rpc.etcd().requestTimeout()) : new EtcdConnections();
 	}
 
 }

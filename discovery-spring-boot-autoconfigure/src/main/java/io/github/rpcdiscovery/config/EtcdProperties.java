@@ -24,18 +24,24 @@ import org.springframework.boot.convert.DurationUnit;
  * enables TLS.
  * @param insecureSkipVerify Do not verify etcd's server certificate (go-zero: Etcd.InsecureSkipVerify).
  * @param ttl Lease TTL of the registration; at least 2s (etcd's minimum). A bare number is seconds.
+ * @param requestTimeout Deadline of every single etcd request (read, write, lease grant or revoke; not the watch and
+ * keep-alive streams), as go-zero's 3s request timeout. A request that etcd, down or unreachable, does not answer in
+ * time fails and is dropped instead of waiting for the connection. Only the top-level rpc.etcd block sets it.
  */
 public record EtcdProperties(@DefaultValue List<String> hosts, @Nullable String key, long id, @Nullable String user,
 		@Nullable String pass, @Nullable String certFile, @Nullable String certKeyFile, @Nullable String caCertFile,
-		boolean insecureSkipVerify, @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration ttl) {
+		boolean insecureSkipVerify, @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration ttl,
+		@DefaultValue("3s") Duration requestTimeout) {
 
 	public EtcdProperties {
 		hosts = (hosts != null) ? List.copyOf(hosts) : List.of();
 		ttl = (ttl != null) ? ttl : Duration.ofSeconds(10);
+		requestTimeout = (requestTimeout != null) ? requestTimeout : Duration.ofSeconds(3);
 	}
 
 	public static EtcdProperties empty() {
-		return new EtcdProperties(List.of(), null, 0, null, null, null, null, null, false, Duration.ofSeconds(10));
+		return new EtcdProperties(List.of(), null, 0, null, null, null, null, null, false, Duration.ofSeconds(10),
+				Duration.ofSeconds(3));
 	}
 
 	/** Whether anything that points at etcd was set (hosts or key). */
@@ -49,7 +55,7 @@ public record EtcdProperties(@DefaultValue List<String> hosts, @Nullable String 
 		return "EtcdProperties[hosts=" + this.hosts + ", key=" + this.key + ", id=" + this.id + ", user=" + this.user
 				+ ", pass=" + ((this.pass != null) ? "******" : null) + ", certFile=" + this.certFile
 				+ ", certKeyFile=" + this.certKeyFile + ", caCertFile=" + this.caCertFile + ", insecureSkipVerify="
-				+ this.insecureSkipVerify + ", ttl=" + this.ttl + "]";
+				+ this.insecureSkipVerify + ", ttl=" + this.ttl + ", requestTimeout=" + this.requestTimeout + "]";
 	}
 
 }

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -25,41 +27,63 @@ import org.jspecify.annotations.Nullable;
  * in line. (jetcd calls wait for a connection without a deadline; re-issuing every listing on every retry would pile
  * calls up for as long as the outage lasts.)</li>
  * <li>The first listing that succeeds makes it reachable again: one INFO, and the waiting prefixes are listed.</li>
- * <li>A batch that etcd refuses (say, no permission on one of its prefixes) is split: its prefixes are listed alone,
- * so one refused prefix does not hold the others back.</li>
+ * <li>A batch that etcd refuses (say, no permission on one of its prefixes, or an answer over gRPC's 4 MiB) is
+ * split: its prefixes are listed alone, so one refused prefix does not hold the others back. After
+ * {@code splitListingRetry} (5 minutes) they are batched again.</li>
  * </ul>
+ * Knows what it lists only as a {@link Listable}: the prefix mirrors depend on this schedule, not the other way round.
  * Confined to the cluster executor.
  */
 final class ClusterLoads {
 
 	private static final Log logger = LogFactory.getLog(ClusterLoads.class);
 
-	private final ClusterWatcher cluster;
+	/** A prefix to list, and what to do with the outcome; called on the cluster executor. */
+	interface Listable {
 
-	private final Deque<PrefixMirror> waiting = new ArrayDeque<>();
+		String prefix();
 
-	private final Set<PrefixMirror> queued = new HashSet<>();
+		/** Whether it is closed: no listing any more. */
+		boolean isClosed();
 
-	/** Mirrors etcd refused in a batch: listed alone from now on. */
-	private final Set<PrefixMirror> alone = new HashSet<>();
+		/** The listing arrived. */
+		void listed(PrefixListing listing);
+
+		/** etcd refuses to list this prefix (on its own, not because of a batch): its reason in one line. */
+		void rejected(String reason);
+
+	}
+
+	private final ClusterContext cluster;
+
+	private final ClusterHealth health;
+
+	private final Deque<Listable> waiting = new ArrayDeque<>();
+
+	private final Set<Listable> queued = new HashSet<>();
+
+	/**
+	 * Prefixes etcd refused in a batch (permissions, an answer over gRPC's message size), listed alone until the
+	 * {@link System#nanoTime()} given; batched again after that ({@code splitListingRetry}).
+	 */
+	private final Map<Listable, Long> aloneUntil = new HashMap<>();
 
 	private final Backoff probeBackoff;
 
 	private int inFlight;
 
-	private boolean unreachable;
-
 	private long unreachableSinceNanos;
 
 	private boolean probeScheduled;
 
-	ClusterLoads(ClusterWatcher cluster) {
+	ClusterLoads(ClusterContext cluster) {
 		this.cluster = cluster;
+		this.health = cluster.health();
 		this.probeBackoff = new Backoff(cluster.settings().initialBackoff(), cluster.settings().maxBackoff());
 	}
 
-	/** Lists the mirror as soon as the cluster allows; a mirror already waiting keeps its place. */
-	void request(PrefixMirror mirror) {
+	/** Lists the prefix as soon as the cluster allows; one already waiting keeps its place. */
+	void request(Listable mirror) {
 		if (this.queued.add(mirror)) {
 			this.waiting.addLast(mirror);
 		}
@@ -67,7 +91,7 @@ final class ClusterLoads {
 	}
 
 	private void pump() {
-		if (this.unreachable) {
+		if (this.health.isUnreachable()) {
 			if (this.inFlight == 0 && !this.probeScheduled && !this.waiting.isEmpty()) {
 				this.probeScheduled = true;
 				this.cluster.schedule(this::probe, this.probeBackoff.next());
@@ -81,7 +105,7 @@ final class ClusterLoads {
 
 	private void probe() {
 		this.probeScheduled = false;
-		if (this.unreachable && this.inFlight == 0 && !this.waiting.isEmpty()) {
+		if (this.health.isUnreachable() && this.inFlight == 0 && !this.waiting.isEmpty()) {
 			// the channel may sit in gRPC's reconnect back-off far longer than ours (jetcd #1616): let it try now
 			EtcdConnections.reconnectNow(this.cluster.client());
 			startBatch();
@@ -92,13 +116,13 @@ final class ClusterLoads {
 	}
 
 	private void startBatch() {
-		List<PrefixMirror> batch = nextBatch();
+		List<Listable> batch = nextBatch();
 		if (batch.isEmpty()) {
 			return;
 		}
 		this.inFlight++;
 		EtcdDiscoverySettings settings = this.cluster.settings();
-		List<String> prefixes = batch.stream().map(PrefixMirror::prefix).toList();
+		List<String> prefixes = batch.stream().map(Listable::prefix).toList();
 		CompletableFuture<List<PrefixListing>> listings;
 		try {
 			listings = PrefixListing.read(this.cluster.client().getKVClient(), prefixes, settings.batchLimit(),
@@ -110,18 +134,18 @@ final class ClusterLoads {
 		listings.whenComplete((result, failure) -> this.cluster.execute(() -> finished(batch, result, failure), null));
 	}
 
-	private List<PrefixMirror> nextBatch() {
-		List<PrefixMirror> batch = new ArrayList<>();
+	private List<Listable> nextBatch() {
+		List<Listable> batch = new ArrayList<>();
 		while (!this.waiting.isEmpty() && batch.size() < this.cluster.settings().batchSize()) {
-			PrefixMirror next = this.waiting.peekFirst();
-			boolean listAlone = this.alone.contains(next);
+			Listable next = this.waiting.peekFirst();
+			boolean listAlone = listsAlone(next);
 			if (listAlone && !batch.isEmpty()) {
 				break;
 			}
 			this.waiting.pollFirst();
 			this.queued.remove(next);
 			if (next.isClosed()) {
-				this.alone.remove(next);
+				this.aloneUntil.remove(next);
 				continue;
 			}
 			batch.add(next);
@@ -132,40 +156,31 @@ final class ClusterLoads {
 		return batch;
 	}
 
-	private void finished(List<PrefixMirror> batch, @Nullable List<PrefixListing> listings,
-			@Nullable Throwable failure) {
+	private void finished(List<Listable> batch, @Nullable List<PrefixListing> listings, @Nullable Throwable failure) {
 		this.inFlight--;
-		boolean alone = batch.size() == 1;
-		Deque<PrefixMirror> probeFirst = new ArrayDeque<>();
+		Deque<Listable> probeFirst = new ArrayDeque<>();
 		for (int i = 0; i < batch.size(); i++) {
-			PrefixMirror mirror = batch.get(i);
-			PrefixMirror.LoadOutcome outcome;
+			Listable mirror = batch.get(i);
 			try {
-				outcome = (listings != null) ? mirror.listed(listings.get(i))
-						: mirror.listingFailed(failureOrUnknown(failure), alone);
+				if (mirror.isClosed()) {
+					// closed meanwhile (a refused metadata mirror is replaced by a new one later)
+					this.aloneUntil.remove(mirror);
+				}
+				else if (listings != null) {
+					mirror.listed(listings.get(i));
+					reachable();
+				}
+				else if (failed(mirror, failureOrUnknown(failure), batch.size() == 1)) {
+					probeFirst.addFirst(mirror);
+				}
 			}
 			catch (RuntimeException ex) {
 				logger.error("Applying the listing of '" + mirror.prefix() + "' failed", ex);
-				outcome = PrefixMirror.LoadOutcome.RETRY_NOW;
-			}
-			switch (outcome) {
-				case LOADED -> reachable();
-				case UNREACHABLE -> {
-					unreachable(mirror, failure);
-					probeFirst.addFirst(mirror);
-				}
-				case RETRY_NOW -> request(mirror);
-				case RETRY_ALONE -> {
-					this.alone.add(mirror);
-					request(mirror);
-				}
-				default -> {
-					// REJECTED retries on its own schedule; CLOSED is done
-				}
+				request(mirror);
 			}
 		}
 		// first in line, in their order: the next probe
-		for (PrefixMirror mirror : probeFirst) {
+		for (Listable mirror : probeFirst) {
 			if (this.queued.add(mirror)) {
 				this.waiting.addFirst(mirror);
 			}
@@ -173,37 +188,67 @@ final class ClusterLoads {
 		pump();
 	}
 
+	/**
+	 * What a failed listing means for the schedule.
+	 * @return whether the cluster is unreachable, so the prefix waits for the next probe
+	 */
+	private boolean failed(Listable mirror, Throwable failure, boolean aloneInItsBatch) {
+		this.health.listingFailed(failure);
+		EtcdFailure.Kind kind = EtcdFailure.quickKind(failure);
+		if (kind == EtcdFailure.Kind.UNREACHABLE || kind == EtcdFailure.Kind.TLS) {
+			// the path to etcd, not this prefix: the cluster is unreachable
+			unreachable(mirror, failure);
+			return true;
+		}
+		if (kind == EtcdFailure.Kind.COMPACTED) {
+			// the pinned revision of a paged listing went away meanwhile: start over at the latest
+			request(mirror);
+		}
+		else if (!aloneInItsBatch) {
+			// refused, maybe because of another prefix of the batch: ask again alone before judging
+			this.aloneUntil.put(mirror, System.nanoTime() + this.cluster.settings().splitListingRetry().toNanos());
+			request(mirror);
+		}
+		else {
+			// retried on its own schedule
+			mirror.rejected(EtcdFailure.oneLine(failure));
+		}
+		return false;
+	}
+
+	private boolean listsAlone(Listable mirror) {
+		Long until = this.aloneUntil.get(mirror);
+		if (until != null && System.nanoTime() - until >= 0) {
+			this.aloneUntil.remove(mirror);
+			return false;
+		}
+		return until != null;
+	}
+
 	private static Throwable failureOrUnknown(@Nullable Throwable failure) {
 		return (failure != null) ? failure : new IllegalStateException("no listing and no failure");
 	}
 
-	private void unreachable(PrefixMirror mirror, @Nullable Throwable failure) {
-		if (this.unreachable) {
+	private void unreachable(Listable mirror, Throwable failure) {
+		if (this.health.isUnreachable()) {
 			return;
 		}
-		this.unreachable = true;
 		this.unreachableSinceNanos = System.nanoTime();
-		this.cluster.tracker().unreachable("UNREACHABLE: " + ((failure != null) ? EtcdFailures.describe(failure)
-				: "no answer"));
-		String meanwhile = this.cluster.everListed()
-				? "serving the last known instances of " + this.cluster.serviceKeyCount() + " service key(s) and retrying"
+		this.health.unreachable(EtcdFailure.oneLine(failure));
+		String meanwhile = this.health.everListed()
+				? "serving the last known instances of " + this.health.serviceKeys() + " service key(s) and retrying"
 				: "its services get instances once it answers; retrying in the background (rpc.etcd.fail-fast=true"
 						+ " fails startup instead)";
 		logger.warn(this.cluster.cluster() + " is unreachable (listing '" + mirror.prefix() + "': "
-				+ ((failure != null) ? EtcdFailures.describe(failure) : "no answer") + "); " + meanwhile);
-	}
-
-	boolean isUnreachable() {
-		return this.unreachable;
+				+ EtcdFailure.oneLine(failure) + "); " + meanwhile);
 	}
 
 	private void reachable() {
 		this.probeBackoff.reset();
-		if (!this.unreachable) {
+		if (!this.health.isUnreachable()) {
 			return;
 		}
-		this.unreachable = false;
-		this.cluster.refreshState();
+		this.health.reachable();
 		Duration outage = Duration.ofNanos(System.nanoTime() - this.unreachableSinceNanos);
 		logger.info(this.cluster.cluster() + " is reachable again after "
 				+ String.format(Locale.ROOT, "%.1f s", outage.toMillis() / 1000.0) + "; reloading what changed"

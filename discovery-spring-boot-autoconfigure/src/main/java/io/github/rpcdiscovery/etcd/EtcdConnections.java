@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.github.rpcdiscovery.target.EtcdCluster;
+import io.grpc.ManagedChannel;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.apache.commons.logging.Log;
@@ -22,25 +24,53 @@ import org.jspecify.annotations.Nullable;
  * One shared jetcd {@link Client} per etcd cluster (hosts, account and TLS), as go-zero shares one client per sorted
  * host list. Every watcher and registration on a cluster multiplexes over that client's connection.
  * <p>
- * jetcd calls have no deadline of their own: callers put a timeout on every future they wait for.
+ * Every unary call on these clients has a deadline, the request timeout ({@code rpc.etcd.request-timeout}, 3 s by
+ * default as go-zero's): jetcd's own calls have none and would otherwise queue for as long as etcd is down
+ * ({@link UnaryCallDeadline}). Watches and lease keep-alives are streams and stay open.
  */
 public final class EtcdConnections implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(EtcdConnections.class);
 
+	/** go-zero's request timeout. */
+	public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
+
+	/** One WARN per JVM if {@link #reconnectNow} cannot reach jetcd's channel. */
+	private static final AtomicBoolean reflectionFailureLogged = new AtomicBoolean();
+
 	private final Map<EtcdCluster, Client> clients = new ConcurrentHashMap<>();
 
+	private final Duration requestTimeout;
+
 	private volatile boolean closed;
+
+	/** Clients whose unary calls have go-zero's request timeout, 3 s. */
+	public EtcdConnections() {
+		this(DEFAULT_REQUEST_TIMEOUT);
+	}
+
+	/** @param requestTimeout the deadline of every unary call (reads, writes, lease grants and revokes) */
+	public EtcdConnections(Duration requestTimeout) {
+		if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+			throw new IllegalArgumentException("rpc.etcd.request-timeout must be positive, not " + requestTimeout);
+		}
+		this.requestTimeout = requestTimeout;
+	}
+
+	/** The deadline of every unary call on these clients. */
+	public Duration requestTimeout() {
+		return this.requestTimeout;
+	}
 
 	/** The client of a cluster, created on first use. */
 	public Client client(EtcdCluster cluster) {
 		if (this.closed) {
 			throw new IllegalStateException("etcd connections are closed");
 		}
-		return this.clients.computeIfAbsent(cluster, EtcdConnections::build);
+		return this.clients.computeIfAbsent(cluster, (spec) -> build(spec, this.requestTimeout));
 	}
 
-	static Client build(EtcdCluster cluster) {
+	static Client build(EtcdCluster cluster, Duration requestTimeout) {
 		String scheme = cluster.usesTls() ? "https://" : "http://";
 		List<URI> endpoints = cluster.hosts().stream().map((host) -> URI.create(scheme + host)).toList();
 		ClientBuilder builder = Client.builder()
@@ -51,7 +81,8 @@ public final class EtcdConnections implements AutoCloseable {
 			.keepaliveTimeout(Duration.ofSeconds(5))
 			.keepaliveWithoutCalls(true)
 			.retryDelay(200)
-			.retryMaxDelay(2000);
+			.retryMaxDelay(2000)
+			.interceptor(new UnaryCallDeadline(requestTimeout));
 		if (cluster.hasCredentials()) {
 			builder.user(bytes(cluster.user())).password(bytes(cluster.password() != null ? cluster.password() : ""));
 		}
@@ -102,25 +133,64 @@ public final class EtcdConnections implements AutoCloseable {
 	/**
 	 * Makes a client's connection try to reconnect now instead of when gRPC's reconnect back-off says (which grows to
 	 * two minutes during a long outage, so a client may stay disconnected that long after etcd is back: jetcd issue
-	 * #1616). jetcd does not expose its channel, so this reaches it by reflection and does nothing (returns
-	 * {@code false}) if jetcd's internals differ. Cheap when connected; call it at most once per retry.
+	 * #1616). Cheap when connected; call it at most once per retry.
+	 * <p>
+	 * <b>Why reflection.</b> Resetting the back-off needs the client's {@link ManagedChannel}, and jetcd 0.8.7 offers no
+	 * public route to it: {@code ClientImpl} keeps it in its private {@code ClientConnectionManager}, the builder takes
+	 * neither a channel nor a back-off policy, and an interceptor only sees gRPC's internal channel. Building a new
+	 * client instead would end every watch and lease keep-alive that holds the old one. So this reads
+	 * {@code connectionManager.managedChannel}; if a jetcd upgrade moves them, it logs one WARN and does nothing (the
+	 * client then reconnects on gRPC's own schedule), and {@code EtcdConnectionsReconnectTest} fails, naming the
+	 * fields.
+	 * @return whether the back-off was reset ({@code false} before the client's first call, when it has no channel)
 	 */
 	public static boolean reconnectNow(Client client) {
 		try {
-			Object manager = field(client, "connectionManager");
-			Object channel = (manager != null) ? field(manager, "managedChannel") : null;
-			if (channel instanceof io.grpc.ManagedChannel managed) {
-				managed.resetConnectBackoff();
-				return true;
+			ManagedChannel channel = channelOf(client);
+			if (channel == null) {
+				return false;
 			}
+			channel.resetConnectBackoff();
+			return true;
 		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			logger.debug("Cannot reset the reconnect back-off of the etcd client: " + ex);
+		catch (IllegalStateException ex) {
+			if (reflectionFailureLogged.compareAndSet(false, true)) {
+				logger.warn(ex.getMessage() + "; reconnecting on gRPC's schedule after an outage");
+			}
+			return false;
 		}
-		return false;
 	}
 
-	private static @Nullable Object field(Object target, String name) throws ReflectiveOperationException {
+	/**
+	 * The channel of a client, {@code null} until its first call creates it.
+	 * @throws IllegalStateException if jetcd's internals are not what {@link #reconnectNow} expects
+	 */
+	static @Nullable ManagedChannel channelOf(Client client) {
+		Object channel;
+		try {
+			Object manager = field(client, "connectionManager");
+			channel = field(manager, "managedChannel");
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			throw jetcdChanged(client, ex.toString());
+		}
+		if (channel == null || channel instanceof ManagedChannel) {
+			return (ManagedChannel) channel;
+		}
+		throw jetcdChanged(client, "managedChannel is a " + channel.getClass().getName());
+	}
+
+	private static IllegalStateException jetcdChanged(Client client, String found) {
+		String version = Client.class.getPackage().getImplementationVersion();
+		return new IllegalStateException("Cannot reach the gRPC channel of the etcd client: this jetcd"
+				+ ((version != null) ? " (" + version + ")" : "") + " no longer keeps it in "
+				+ client.getClass().getSimpleName() + ".connectionManager.managedChannel (" + found + ")");
+	}
+
+	private static @Nullable Object field(@Nullable Object target, String name) throws ReflectiveOperationException {
+		if (target == null) {
+			throw new NoSuchFieldException(name + " of null");
+		}
 		java.lang.reflect.Field field = target.getClass().getDeclaredField(name);
 		field.setAccessible(true);
 		return field.get(target);

@@ -24,8 +24,9 @@ import org.jspecify.annotations.Nullable;
  * <b>Watch layout.</b> One {@link ClusterWatcher} per cluster, on the cluster's shared jetcd client
  * ({@link EtcdConnections}), with one ordered executor. One {@link ServiceKeyWatcher} per distinct key, shared by
  * every service id naming it, watching {@code <key>/}; one watch of {@code _rpc-meta/} for the metadata of the whole
- * cluster ({@link ClusterMetadata}; per key only if etcd auth forbids reading {@code _rpc-meta/} as a whole). Listings
- * are batched, many prefixes per read-only transaction ({@link ClusterLoads}).
+ * cluster ({@link ClusterMetadata}; per key while etcd refuses to list {@code _rpc-meta/} as a whole). Listings are
+ * batched, many prefixes per read-only transaction ({@link ClusterLoads}). The data flow between these:
+ * docs/architecture.md.
  * <p>
  * In jetcd 0.8.7 every {@code Watch.watch(...)} call opens its own gRPC bidi stream
  * ({@code WatchImpl.WatcherImpl.resume()} calls {@code VertxWatchGrpc.watchWithHandler} for each watcher; etcd's
@@ -57,7 +58,8 @@ public final class EtcdDiscoverySource implements DiscoverySource, RegistryStatu
 	private volatile boolean closed;
 
 	public EtcdDiscoverySource(ServiceCatalog catalog, EtcdConnections connections) {
-		this(catalog, connections, EtcdDiscoverySettings.defaults());
+		// a listing waits as long as each of its calls may take (the clients' deadline)
+		this(catalog, connections, EtcdDiscoverySettings.defaults().withRequestTimeout(connections.requestTimeout()));
 	}
 
 	public EtcdDiscoverySource(ServiceCatalog catalog, EtcdConnections connections, EtcdDiscoverySettings settings) {

@@ -2,24 +2,34 @@ package io.github.rpcdiscovery.etcd;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
+import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.github.rpcdiscovery.target.EtcdCluster;
 import io.grpc.Status;
+import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 
 /**
- * What went wrong talking to etcd, sorted into what a user can act on: etcd unreachable, credentials refused,
- * permission denied, TLS refused, or a request etcd rejected. The description comes from etcd's own answer (or, for
- * a call that timed out, from {@link EtcdConnectionCheck}); it never contains a password.
+ * What went wrong talking to etcd, sorted into what to do about it: etcd unreachable (retry with back-off),
+ * credentials refused, permission denied, TLS refused, history compacted (read again now), or a request etcd
+ * rejected. The one classifier of etcd errors, for registration and discovery alike. The description comes from
+ * etcd's own answer (or, for a call that timed out, from {@link EtcdConnectionCheck}); it never contains a password,
+ * and never a stack trace: outages are expected.
  *
  * @param kind the sort of failure
  * @param description what happened, in one line
  */
 public record EtcdFailure(Kind kind, String description) {
+
+	/** gRPC codes that say the path to etcd failed rather than etcd refusing the request. */
+	private static final Set<Status.Code> UNREACHABLE_CODES = Set.of(Status.Code.UNAVAILABLE,
+			Status.Code.DEADLINE_EXCEEDED, Status.Code.CANCELLED, Status.Code.ABORTED, Status.Code.UNKNOWN,
+			Status.Code.INTERNAL, Status.Code.DATA_LOSS);
 
 	/** How long each connection check attempt may take when a call timed out. */
 	static final Duration CHECK_TIMEOUT = Duration.ofSeconds(1);
@@ -27,7 +37,7 @@ public record EtcdFailure(Kind kind, String description) {
 	/** The sorts of failure, each with its own fix. */
 	public enum Kind {
 
-		/** No answer, connection refused, no leader. */
+		/** No answer, connection refused, no leader, a broken connection: keep what is known, retry with back-off. */
 		UNREACHABLE,
 		/** Wrong or missing user name or password, or an auth token etcd no longer accepts. */
 		AUTHENTICATION,
@@ -35,7 +45,9 @@ public record EtcdFailure(Kind kind, String description) {
 		PERMISSION,
 		/** The TLS handshake failed: wrong CA, certificate refused, TLS on one side only. */
 		TLS,
-		/** etcd answered with an error of another kind. */
+		/** The history a read or a watch started at was compacted away: read again now, at the current revision. */
+		COMPACTED,
+		/** etcd answered with an error of another kind (a request too large, too many requests): retry slowly. */
 		REJECTED
 
 	}
@@ -59,6 +71,9 @@ public record EtcdFailure(Kind kind, String description) {
 		String text = messages(ex);
 		String lower = text.toLowerCase(Locale.ROOT);
 		Status.Code code = code(ex);
+		if (ex instanceof CompactedException || (isAnswer(ex) && lower.contains("compacted"))) {
+			return new EtcdFailure(Kind.COMPACTED, text);
+		}
 		if (lower.contains("authentication failed") || lower.contains("user name is empty")
 				|| lower.contains("username can not be empty") || lower.contains("password can not be empty")
 				|| lower.contains("invalid auth token") || code == Status.Code.UNAUTHENTICATED) {
@@ -70,10 +85,17 @@ public record EtcdFailure(Kind kind, String description) {
 		if (lower.contains("ssl") || lower.contains("certificate") || lower.contains("handshake")) {
 			return new EtcdFailure(Kind.TLS, text);
 		}
-		if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || lower.contains("no leader")) {
+		if (!isAnswer(ex) || UNREACHABLE_CODES.contains(code) || lower.contains("no leader")
+				|| lower.contains("leader changed") || lower.contains("timed out")) {
+			// not an answer from etcd (I/O, a closed channel), or etcd could not serve it now
 			return new EtcdFailure(Kind.UNREACHABLE, text);
 		}
 		return new EtcdFailure(Kind.REJECTED, text);
+	}
+
+	/** Whether the failure is an answer in gRPC terms (etcd's, or gRPC's about the call), not a local error. */
+	private static boolean isAnswer(Throwable ex) {
+		return ex instanceof EtcdException || ex instanceof StatusRuntimeException || ex instanceof StatusException;
 	}
 
 	/**
@@ -103,8 +125,27 @@ public record EtcdFailure(Kind kind, String description) {
 					+ " writes (etcdctl role grant-permission <role> --prefix=true readwrite <key>/)";
 			case TLS -> "check rpc.etcd.ca-cert-file, cert-file, cert-key-file (PKCS#8) and insecure-skip-verify against"
 					+ " etcd's --cert-file, --trusted-ca-file and --client-cert-auth";
+			case COMPACTED -> "nothing: the client reads again at the current revision";
 			case REJECTED -> "see etcd's log for the request it rejected";
 		};
+	}
+
+	/**
+	 * The failure in one line, for a log: etcd's code and first message line, or {@code no answer in time}. Cheap:
+	 * does not check the connection.
+	 */
+	static String oneLine(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		if (cause instanceof TimeoutException) {
+			return "no answer in time";
+		}
+		String message = (cause.getMessage() != null) ? cause.getMessage().lines().findFirst().orElse("") : "";
+		if (isAnswer(cause)) {
+			// the message already starts with the code
+			return message;
+		}
+		String kind = cause.getClass().getSimpleName();
+		return message.isEmpty() ? kind : kind + ": " + message;
 	}
 
 	static Throwable unwrap(Throwable failure) {
@@ -131,7 +172,7 @@ public record EtcdFailure(Kind kind, String description) {
 	private static String messages(Throwable ex) {
 		StringBuilder text = new StringBuilder();
 		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			String message = describe(cause);
+			String message = messageOf(cause);
 			if (message != null && !text.toString().contains(message)) {
 				text.append((text.length() > 0) ? ": " : "").append(message);
 			}
@@ -139,7 +180,7 @@ public record EtcdFailure(Kind kind, String description) {
 		return (text.length() > 0) ? text.toString() : ex.getClass().getSimpleName();
 	}
 
-	private static String describe(Throwable cause) {
+	private static String messageOf(Throwable cause) {
 		if (cause instanceof StatusRuntimeException status) {
 			String description = status.getStatus().getDescription();
 			return (description != null) ? description : status.getStatus().getCode().name();

@@ -31,10 +31,12 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  * The copy changes only on a successful listing or on events, never because of an error: that is the freeze.
  * <p>
- * Confined to its cluster's executor: jetcd callbacks only hand their payload over to it (they must never block or
- * throw: they run on Vert.x's event loop, and a throwing listener kills jetcd's watcher silently).
+ * Tells its {@link Owner} what changed, and nothing else: data flows from the watch through the mirror to its owner
+ * (and on to the catalog), never back. Confined to its cluster's executor: jetcd callbacks only hand their payload
+ * over to it (they must never block or throw: they run on Vert.x's event loop, and a throwing listener kills jetcd's
+ * watcher silently).
  */
-final class PrefixMirror {
+final class PrefixMirror implements ClusterLoads.Listable {
 
 	private static final Log logger = LogFactory.getLog(PrefixMirror.class);
 
@@ -62,18 +64,13 @@ final class PrefixMirror {
 
 	}
 
-	/** How a listing ended, for {@link ClusterLoads}. */
-	enum LoadOutcome {
-
-		LOADED, UNREACHABLE, RETRY_NOW, RETRY_ALONE, REJECTED, CLOSED
-
-	}
-
 	private final String prefix;
 
 	private final ByteSequence prefixBytes;
 
-	private final ClusterWatcher cluster;
+	private final ClusterContext cluster;
+
+	private final ClusterLoads loads;
 
 	private final Owner owner;
 
@@ -100,17 +97,19 @@ final class PrefixMirror {
 
 	private @Nullable String rejection;
 
-	PrefixMirror(String prefix, ClusterWatcher cluster, Owner owner) {
+	PrefixMirror(String prefix, ClusterContext cluster, ClusterLoads loads, Owner owner) {
 		this.prefix = prefix;
 		this.prefixBytes = PrefixListing.bytes(prefix);
 		this.cluster = cluster;
+		this.loads = loads;
 		this.owner = owner;
 		EtcdDiscoverySettings settings = cluster.settings();
 		this.watchBackoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
 		this.rejectedBackoff = new Backoff(settings.initialBackoff(), MAX_REJECTED_BACKOFF);
 	}
 
-	String prefix() {
+	@Override
+	public String prefix() {
 		return this.prefix;
 	}
 
@@ -129,20 +128,19 @@ final class PrefixMirror {
 		return this.loaded;
 	}
 
-	boolean isClosed() {
+	@Override
+	public boolean isClosed() {
 		return this.closed;
 	}
 
 	/** Asks for a listing; {@link ClusterLoads} decides when. */
 	void start() {
-		this.cluster.loads().request(this);
+		this.loads.request(this);
 	}
 
 	/** A listing arrived (on the cluster executor): replace the copy and watch from there. */
-	LoadOutcome listed(PrefixListing listing) {
-		if (this.closed) {
-			return LoadOutcome.CLOSED;
-		}
+	@Override
+	public void listed(PrefixListing listing) {
 		if (this.rejection != null) {
 			logger.info("etcd prefix '" + this.prefix + "' can be read again");
 			this.rejection = null;
@@ -153,36 +151,18 @@ final class PrefixMirror {
 		this.revision = listing.revision();
 		this.loaded = true;
 		watchFrom(listing.revision() + 1);
-		this.cluster.prefixListed(this, listing.revision());
+		this.cluster.health().listed(this, listing.revision());
 		this.owner.mirrorChanged(this, null);
-		return LoadOutcome.LOADED;
 	}
 
-	/** A listing failed (on the cluster executor): what {@link ClusterLoads} should do about it. */
-	LoadOutcome listingFailed(Throwable failure, boolean aloneInItsBatch) {
-		if (this.closed) {
-			return LoadOutcome.CLOSED;
-		}
-		this.cluster.listingFailed(failure);
-		EtcdFailures.Kind kind = EtcdFailures.classify(failure);
-		if (kind == EtcdFailures.Kind.UNREACHABLE) {
-			return LoadOutcome.UNREACHABLE;
-		}
-		if (kind == EtcdFailures.Kind.COMPACTED) {
-			// the pinned revision of a paged listing went away meanwhile: start over at the latest
-			return LoadOutcome.RETRY_NOW;
-		}
-		if (!aloneInItsBatch) {
-			// refused, maybe because of another prefix of the batch: ask again alone before judging
-			return LoadOutcome.RETRY_ALONE;
-		}
-		String reason = EtcdFailures.describe(failure);
+	/** etcd refuses to list this prefix (on the cluster executor): keep the copy, list again slowly. */
+	@Override
+	public void rejected(String reason) {
 		boolean firstTime = !reason.equals(this.rejection);
 		this.rejection = reason;
-		this.cluster.prefixRejected(this, reason);
+		this.cluster.health().rejected(this, reason);
 		listAgainIn(this.rejectedBackoff.next());
 		this.owner.mirrorRejected(this, reason, firstTime);
-		return LoadOutcome.REJECTED;
 	}
 
 	private void watchFrom(long startRevision) {
@@ -237,12 +217,12 @@ final class PrefixMirror {
 		}
 		this.revision = newest;
 		if (applied > 0) {
-			this.cluster.eventsApplied(applied, newest);
+			this.cluster.health().eventsApplied(applied, newest);
 		}
 		if (changed != null) {
 			this.owner.mirrorChanged(this, changed);
 			// the catalog listeners ran inside: this is the time from etcd's event to the updated catalog
-			this.cluster.tracker().propagated(System.nanoTime() - arrivedNanos);
+			this.cluster.health().propagated(System.nanoTime() - arrivedNanos);
 		}
 	}
 
@@ -258,7 +238,7 @@ final class PrefixMirror {
 		Duration delay = this.watchBackoff.next();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Watch of etcd prefix '" + this.prefix + "' ended at revision " + this.revision + " ("
-					+ ((failure != null) ? EtcdFailures.describe(failure) : "closed by etcd") + "); listing again in "
+					+ ((failure != null) ? EtcdFailure.oneLine(failure) : "closed by etcd") + "); listing again in "
 					+ delay.toMillis() + " ms");
 		}
 		listAgainIn(delay);
@@ -267,7 +247,7 @@ final class PrefixMirror {
 	private void listAgainIn(Duration delay) {
 		this.cluster.schedule(() -> {
 			if (!this.closed) {
-				this.cluster.loads().request(this);
+				this.loads.request(this);
 			}
 		}, delay);
 	}
@@ -289,7 +269,7 @@ final class PrefixMirror {
 		this.closed = true;
 		this.generation++;
 		closeWatcher();
-		this.cluster.prefixClosed(this);
+		this.cluster.health().closed(this);
 	}
 
 	@Override

@@ -21,15 +21,20 @@ import org.jspecify.annotations.Nullable;
  * ids that name the same key on the same cluster share one watcher, as go-zero shares one per key.
  * <p>
  * The first publication waits until the metadata is loaded too (or turned out unreadable), so instances do not appear
- * first without their metadata. Confined to the cluster executor.
+ * first without their metadata. Data flows one way: from its mirrors and the cluster's metadata into the catalog.
+ * Confined to the cluster executor.
  */
-final class ServiceKeyWatcher implements PrefixMirror.Owner {
+final class ServiceKeyWatcher implements PrefixMirror.Owner, ClusterMetadata.Subscriber {
 
 	private static final Log logger = LogFactory.getLog(ServiceKeyWatcher.class);
 
 	private final String key;
 
-	private final ClusterWatcher cluster;
+	private final ClusterContext cluster;
+
+	private final ClusterLoads loads;
+
+	private final ClusterMetadata metadata;
 
 	private final ServiceCatalog catalog;
 
@@ -46,16 +51,20 @@ final class ServiceKeyWatcher implements PrefixMirror.Owner {
 
 	private boolean published;
 
-	ServiceKeyWatcher(String key, ClusterWatcher cluster, ServiceCatalog catalog) {
+	ServiceKeyWatcher(String key, ClusterContext cluster, ClusterLoads loads, ClusterMetadata metadata,
+			ServiceCatalog catalog) {
 		this.key = key;
 		this.cluster = cluster;
+		this.loads = loads;
+		this.metadata = metadata;
 		this.catalog = catalog;
-		this.instances = new PrefixMirror(key + "/", cluster, this);
+		this.instances = new PrefixMirror(key + "/", cluster, loads, this);
 	}
 
 	void start() {
+		this.metadata.subscribe(this.key, this);
 		this.instances.start();
-		if (this.cluster.metadata().mode() == ClusterMetadata.Mode.PER_KEY) {
+		if (this.metadata.mode() == ClusterMetadata.Mode.PER_KEY) {
 			useOwnMetadata();
 		}
 	}
@@ -77,16 +86,27 @@ final class ServiceKeyWatcher implements PrefixMirror.Owner {
 		return this.subscribers.isEmpty();
 	}
 
-	/** The cluster cannot share its metadata mirror: watch this key's own. */
-	void useOwnMetadata() {
+	@Override
+	public void useOwnMetadata() {
 		if (this.ownMetadata == null) {
-			this.ownMetadata = new PrefixMirror(InstanceMetadataCodec.metadataPrefix(this.key), this.cluster, this);
+			this.ownMetadata = new PrefixMirror(InstanceMetadataCodec.metadataPrefix(this.key), this.cluster,
+					this.loads, this);
 			this.ownMetadata.start();
 		}
 	}
 
-	/** The shared metadata of this key may have changed. */
-	void metadataChanged() {
+	@Override
+	public void useSharedMetadata() {
+		if (this.ownMetadata != null) {
+			this.ownMetadata.close();
+			this.ownMetadata = null;
+			this.ownMetadataUnreadable = false;
+		}
+		publishIfReady();
+	}
+
+	@Override
+	public void metadataChanged() {
 		publishIfReady();
 	}
 
@@ -114,7 +134,7 @@ final class ServiceKeyWatcher implements PrefixMirror.Owner {
 	}
 
 	private boolean metadataReady() {
-		return switch (this.cluster.metadata().mode()) {
+		return switch (this.metadata.mode()) {
 			case SHARED -> true;
 			case PER_KEY -> this.ownMetadata != null && (this.ownMetadata.isLoaded() || this.ownMetadataUnreadable);
 			default -> false;
@@ -123,12 +143,12 @@ final class ServiceKeyWatcher implements PrefixMirror.Owner {
 
 	private NavigableMap<String, String> metadataEntries() {
 		PrefixMirror own = this.ownMetadata;
-		return (own != null) ? own.entries() : this.cluster.metadata().entriesOf(this.key);
+		return (own != null) ? own.entries() : this.metadata.entriesOf(this.key);
 	}
 
 	private long revision() {
 		PrefixMirror own = this.ownMetadata;
-		long metadataRevision = (own != null) ? own.revision() : this.cluster.metadata().revision();
+		long metadataRevision = (own != null) ? own.revision() : this.metadata.revision();
 		return Math.max(this.instances.revision(), metadataRevision);
 	}
 
@@ -152,6 +172,7 @@ final class ServiceKeyWatcher implements PrefixMirror.Owner {
 	}
 
 	void close() {
+		this.metadata.unsubscribe(this.key);
 		this.instances.close();
 		if (this.ownMetadata != null) {
 			this.ownMetadata.close();

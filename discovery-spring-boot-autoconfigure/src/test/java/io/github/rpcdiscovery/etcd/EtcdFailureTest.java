@@ -47,6 +47,30 @@ class EtcdFailureTest {
 		assertThat(EtcdFailure.isLeaseNotFound(Status.UNAVAILABLE.asRuntimeException())).isFalse();
 	}
 
+	/** Discovery and registration sort etcd's errors the same way: one classifier. */
+	@Test
+	void compactionAndBrokenPathsAreSortedForDiscoveryToo() {
+		assertThat(EtcdFailure.quickKind(new CompletionException(
+				io.etcd.jetcd.common.exception.EtcdExceptionFactory.newCompactedException(42))))
+			.isEqualTo(EtcdFailure.Kind.COMPACTED);
+		assertThat(EtcdFailure.quickKind(
+				Status.OUT_OF_RANGE.withDescription("etcdserver: mvcc: required revision has been compacted")
+					.asRuntimeException()))
+			.isEqualTo(EtcdFailure.Kind.COMPACTED);
+		assertThat(EtcdFailure.quickKind(new java.io.IOException("Connection reset by peer")))
+			.isEqualTo(EtcdFailure.Kind.UNREACHABLE);
+		assertThat(EtcdFailure.quickKind(Status.CANCELLED.withDescription("io exception").asRuntimeException()))
+			.isEqualTo(EtcdFailure.Kind.UNREACHABLE);
+		assertThat(EtcdFailure.quickKind(Status.UNAVAILABLE.withDescription("etcdserver: leader changed")
+			.asRuntimeException())).isEqualTo(EtcdFailure.Kind.UNREACHABLE);
+		assertThat(EtcdFailure.quickKind(Status.RESOURCE_EXHAUSTED
+			.withDescription("gRPC message exceeds maximum size 4194304: 4800322")
+			.asRuntimeException())).isEqualTo(EtcdFailure.Kind.REJECTED);
+		assertThat(EtcdFailure.oneLine(new CompletionException(new TimeoutException()))).isEqualTo("no answer in time");
+		assertThat(EtcdFailure.oneLine(Status.PERMISSION_DENIED.withDescription("etcdserver: permission denied")
+			.asRuntimeException())).isEqualTo("PERMISSION_DENIED: etcdserver: permission denied");
+	}
+
 	@Test
 	void aTimeoutIsExplainedByCheckingTheConnection() {
 		EtcdFailure failure = EtcdFailure.of(new TimeoutException(), this.cluster);
