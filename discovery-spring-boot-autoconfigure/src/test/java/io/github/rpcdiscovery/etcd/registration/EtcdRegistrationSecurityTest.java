@@ -121,7 +121,7 @@ class EtcdRegistrationSecurityTest {
 				assertThat(state().entries("secure.rpc/")).isEmpty();
 				// several retries go by with one WARN: etcd refuses three more authentications
 				long refusedBefore = EtcdServerMetrics.handled(this.etcd, "Authenticate", false);
-				await("three more refused authentications").atMost(Backoff.MAX.multipliedBy(3))
+				await("three more refused authentications").atMost(Backoff.LEASE_RETRY_MAX.multipliedBy(3))
 					.pollInterval(Duration.ofMillis(200))
 					.until(() -> EtcdServerMetrics.handled(this.etcd, "Authenticate", false) - refusedBefore >= 3);
 				List<String> warnings = output.getOut()
