@@ -79,7 +79,8 @@ class EtcdConnectionsReconnectTest {
 				.untilAsserted(() -> assertThatThrownBy(() -> get(client)).isNotNull());
 			etcd.start();
 			ManagedChannel channel = EtcdConnections.channelOf(client);
-			assertThat(channel.getState(false)).isNotEqualTo(ConnectivityState.READY);
+			// no assertion that the channel is still down here: gRPC's own back-off may already have reconnected while
+			// etcd started (seen in a full build), which is a race of the test, not a fault of reconnectNow
 			assertThat(EtcdConnections.reconnectNow(client)).isTrue();
 			await("connected after reconnectNow").atMost(Duration.ofSeconds(2))
 				.pollInterval(Duration.ofMillis(100))
