@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * <li>{@code registered} (default): such an id resolves here only if the registry holds it when it is first looked up
  * (a key under {@code <id>/} in etcd, an EndpointSlice of the Service in Kubernetes); any other id is left to Spring
  * Cloud's own discovery clients and load-balancer configuration. A "no" is remembered for
- * {@code recheck-interval}, in a bounded map.</li>
+ * {@code recheck-interval}, a probe the registry did not answer (down, slow) for a second, in a bounded map.</li>
  * <li>{@code all}: every id resolves here (the registry may get its instances later).</li>
  * <li>{@code none}: only configured ids resolve here.</li>
  * </ul>
@@ -30,6 +30,13 @@ public final class UnlistedServices {
 
 	/** How many "not registered" answers are remembered at most. */
 	static final int MAX_REMEMBERED_ABSENT = 1024;
+
+	/**
+	 * How long a probe that got no answer (registry down, slow or failing) is remembered: an id the registry holds must
+	 * resolve here soon after the registry is back, not a whole {@code recheck-interval} later, while lookups during
+	 * the outage do not each wait for a probe of their own.
+	 */
+	static final Duration RETRY_UNANSWERED = Duration.ofSeconds(1);
 
 	public enum Mode {
 
@@ -105,20 +112,25 @@ public final class UnlistedServices {
 			answer = probe.get().copy();
 		}
 		catch (RuntimeException ex) {
-			answer = CompletableFuture.completedFuture(false);
+			answer = CompletableFuture.failedFuture(ex);
 		}
-		// the registry cannot tell now (down, slow, refused): Spring Cloud's chain answers, the registry is asked later
-		return answer.completeOnTimeout(false, timeout.toMillis(), TimeUnit.MILLISECONDS)
-			.exceptionally((failure) -> false)
-			.thenApply((held) -> {
-				if (!Boolean.TRUE.equals(held)) {
-					synchronized (this.absentUntil) {
-						this.absentUntil.put(serviceId, now + this.settings.recheckInterval().toNanos());
-					}
-					return false;
-				}
+		// the registry cannot tell now (down, slow, failing): Spring Cloud's chain answers, the registry is asked again
+		// soon; a registry that answered "no" is asked again after recheck-interval
+		return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((held, failure) -> {
+			if (failure == null && Boolean.TRUE.equals(held)) {
 				return true;
-			});
+			}
+			Duration remembered = (failure != null) ? min(RETRY_UNANSWERED, this.settings.recheckInterval())
+					: this.settings.recheckInterval();
+			synchronized (this.absentUntil) {
+				this.absentUntil.put(serviceId, now + remembered.toNanos());
+			}
+			return false;
+		});
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	/** An unlisted id was looked up (its watch is open, or about to be). Cheap: one map write. */

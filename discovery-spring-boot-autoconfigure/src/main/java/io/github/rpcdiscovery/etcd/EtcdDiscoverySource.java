@@ -101,10 +101,11 @@ public final class EtcdDiscoverySource implements DiscoverySource, RegistryStatu
 			.getKVClient()
 			.get(ByteSequence.from(target.key() + "/", StandardCharsets.UTF_8), oneKey)
 			.thenApply((response) -> !response.getKvs().isEmpty())
-			// refused (auth, permission): resolve here, so the watch reports the refusal with its fix
-			.exceptionally((failure) -> switch (EtcdFailure.quickKind(failure)) {
-				case AUTHENTICATION, PERMISSION, TLS -> true;
-				default -> false;
+			// refused (auth, permission): resolve here, so the watch reports the refusal with its fix; any other failure
+			// stays a failure, so the "no answer" is not remembered as "not registered"
+			.exceptionallyCompose((failure) -> switch (EtcdFailure.quickKind(failure)) {
+				case AUTHENTICATION, PERMISSION, TLS -> CompletableFuture.completedFuture(true);
+				default -> CompletableFuture.failedFuture(failure);
 			});
 	}
 

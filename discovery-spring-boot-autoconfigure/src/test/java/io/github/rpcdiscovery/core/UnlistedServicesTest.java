@@ -48,6 +48,26 @@ class UnlistedServicesTest {
 	}
 
 	@Test
+	void aRegistryThatCouldNotAnswerIsAskedAgainSoonNotAfterTheRecheckInterval() {
+		UnlistedServices unlisted = unlisted(UnlistedServices.Mode.REGISTERED);
+		// etcd down: the probe fails, then times out; Spring Cloud's chain answers meanwhile
+		assertThat(unlisted.admission("user.rpc", () -> {
+			this.probes.incrementAndGet();
+			return CompletableFuture.failedFuture(new IllegalStateException("unreachable"));
+		}, Duration.ofSeconds(1)).join()).isFalse();
+		assertThat(admits(unlisted, "user.rpc", true)).as("not asked again at once").isFalse();
+		this.now.addAndGet(UnlistedServices.RETRY_UNANSWERED.toNanos());
+		assertThat(unlisted.admission("user.rpc", () -> {
+			this.probes.incrementAndGet();
+			return new CompletableFuture<>();
+		}, Duration.ofMillis(50)).join()).as("still no answer").isFalse();
+		// etcd back: the id it holds resolves here a moment later, not recheck-interval (10 s) later
+		this.now.addAndGet(UnlistedServices.RETRY_UNANSWERED.toNanos());
+		assertThat(admits(unlisted, "user.rpc", true)).isTrue();
+		assertThat(this.probes).hasValue(3);
+	}
+
+	@Test
 	void allAndNoneDoNotAskTheRegistry() {
 		assertThat(admits(unlisted(UnlistedServices.Mode.ALL), "x", false)).isTrue();
 		assertThat(admits(unlisted(UnlistedServices.Mode.NONE), "x", true)).isFalse();

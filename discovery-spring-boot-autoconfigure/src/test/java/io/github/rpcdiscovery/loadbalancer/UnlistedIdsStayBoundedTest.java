@@ -84,8 +84,10 @@ class UnlistedIdsStayBoundedTest {
 		assertThat(discovery.unlistedWatchCount()).isLessThanOrEqualTo(MAX_WATCHED);
 		assertThat(discovery.serviceIds()).hasSizeLessThanOrEqualTo(MAX_WATCHED);
 		assertThat(meters.find("rpc.discovery.instances").gauges()).hasSizeLessThanOrEqualTo(MAX_WATCHED);
+		// a few pool threads may start lazily (the two first-load threads, the JDK's timeout scheduler, jetcd's executor
+		// under load: 28 against 22 seen once on a loaded machine); 10,000 lookups must not add one per id or per watch
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(Thread.activeCount()).isLessThanOrEqualTo(threadsBefore + 5));
+			.untilAsserted(() -> assertThat(Thread.activeCount()).isLessThanOrEqualTo(threadsBefore + 10));
 	}
 
 	private static ByteSequence bytes(String text) {
