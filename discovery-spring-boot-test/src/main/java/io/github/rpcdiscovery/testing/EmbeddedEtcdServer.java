@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -29,6 +31,13 @@ public final class EmbeddedEtcdServer implements AutoCloseable {
 
 	/** A port picked free may be taken before etcd binds it; etcd then exits and a new pair is picked. */
 	private static final int PORT_ATTEMPTS = 5;
+
+	/** Killed when the JVM exits, should a test not close its server. */
+	private static final Set<Process> running = ConcurrentHashMap.newKeySet();
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(Process::destroyForcibly)));
+	}
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -82,9 +91,11 @@ public final class EmbeddedEtcdServer implements AutoCloseable {
 				clientUrl, "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
 				"--initial-cluster", "embedded=" + peerUrl, "--initial-cluster-token", "embedded-" + clientPort);
 		try {
-			return new ProcessBuilder(command).redirectErrorStream(true)
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(workDir.resolve("etcd.log").toFile())
 				.start();
+			running.add(process);
+			return process;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start " + command, ex);
@@ -172,6 +183,7 @@ public final class EmbeddedEtcdServer implements AutoCloseable {
 				waitForExit(Duration.ofSeconds(10));
 			}
 		}
+		running.remove(this.process);
 		deleteRecursively(this.workDir);
 	}
 
