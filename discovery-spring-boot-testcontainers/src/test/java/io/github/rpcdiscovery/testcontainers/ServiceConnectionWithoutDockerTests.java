@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import io.github.rpcdiscovery.autoconfigure.EtcdConnectionDetails;
 import io.github.rpcdiscovery.cloud.RpcDiscoveryClient;
-import io.github.rpcdiscovery.testing.EmbeddedEtcdServer;
+import io.github.rpcdiscovery.testing.etcd.EmbeddedEtcdServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -2,7 +2,7 @@ package io.github.rpcdiscovery.test.etcd;
 
 import java.nio.file.Path;
 
-import io.github.rpcdiscovery.testing.EtcdExecutables;
+import io.github.rpcdiscovery.testing.etcd.EtcdExecutables;
 
 /**
  * The {@code etcd} and {@code etcdctl} binaries, found as {@code @EmbeddedEtcd} finds them ({@link EtcdExecutables}):

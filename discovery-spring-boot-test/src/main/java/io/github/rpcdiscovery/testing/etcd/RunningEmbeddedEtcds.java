@@ -1,4 +1,4 @@
-package io.github.rpcdiscovery.testing;
+package io.github.rpcdiscovery.testing.etcd;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

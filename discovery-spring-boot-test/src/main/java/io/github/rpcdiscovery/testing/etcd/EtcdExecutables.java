@@ -1,4 +1,4 @@
-package io.github.rpcdiscovery.testing;
+package io.github.rpcdiscovery.testing.etcd;
 
 import java.io.File;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.github.rpcdiscovery.testing;
+package io.github.rpcdiscovery.testing.etcd;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -1,4 +1,4 @@
-package io.github.rpcdiscovery.testing;
+package io.github.rpcdiscovery.testing.etcd;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
