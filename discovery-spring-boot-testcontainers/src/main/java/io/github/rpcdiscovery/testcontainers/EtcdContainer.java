@@ -16,7 +16,8 @@ import org.testcontainers.utility.MountableFile;
 
 /**
  * A single-member etcd in Docker, from the etcd project's own image ({@value #DEFAULT_IMAGE}, or
- * {@code gcr.io/etcd-development/etcd}), started when {@code /health} answers. With {@code @ServiceConnection} it is
+ * {@code gcr.io/etcd-development/etcd}), started when {@code /health} answers (on etcd's plain-HTTP metrics port,
+ * so also with mutual TLS). With {@code @ServiceConnection} it is
  * the application's etcd:
  * <pre>
  * &#64;Container
@@ -37,6 +38,12 @@ public class EtcdContainer extends GenericContainer<EtcdContainer> {
 
 	/** etcd's client port inside the container. */
 	public static final int CLIENT_PORT = 2379;
+
+	/**
+	 * Where etcd serves {@code /health} in plain HTTP whatever the client port asks (with mutual TLS, a health check
+	 * on the client port would need a client certificate).
+	 */
+	static final int METRICS_PORT = 2381;
 
 	private static final String TLS_DIR = "/etc/etcd/tls";
 
@@ -71,7 +78,7 @@ public class EtcdContainer extends GenericContainer<EtcdContainer> {
 		this.image = image;
 		image.assertCompatibleWith(DockerImageName.parse(DEFAULT_IMAGE),
 				DockerImageName.parse("gcr.io/etcd-development/etcd"));
-		withExposedPorts(CLIENT_PORT);
+		withExposedPorts(CLIENT_PORT, METRICS_PORT);
 	}
 
 	/**
@@ -114,7 +121,8 @@ public class EtcdContainer extends GenericContainer<EtcdContainer> {
 	protected void configure() {
 		String url = scheme() + "://0.0.0.0:" + CLIENT_PORT;
 		List<String> command = new ArrayList<>(List.of("etcd", "--name", "etcd", "--data-dir", "/var/lib/etcd",
-				"--listen-client-urls", url, "--advertise-client-urls", url));
+				"--listen-client-urls", url, "--advertise-client-urls", url, "--listen-metrics-urls",
+				"http://0.0.0.0:" + METRICS_PORT));
 		if (usesTls()) {
 			command.addAll(List.of("--cert-file", TLS_DIR + "/server.pem", "--key-file", TLS_DIR + "/server-key.pem"));
 			if (this.clientCertificate != null) {
@@ -122,9 +130,8 @@ public class EtcdContainer extends GenericContainer<EtcdContainer> {
 			}
 		}
 		setCommand(command.toArray(String[]::new));
-		setWaitStrategy(usesTls() ? Wait.forHttps("/health").forPort(CLIENT_PORT).allowInsecure()
-				.forStatusCode(200)
-				: Wait.forHttp("/health").forPort(CLIENT_PORT).forStatusCode(200));
+		// /health answers 200 once the member has a leader
+		setWaitStrategy(Wait.forHttp("/health").forPort(METRICS_PORT).forStatusCode(200));
 	}
 
 	@Override
@@ -142,7 +149,8 @@ public class EtcdContainer extends GenericContainer<EtcdContainer> {
 	}
 
 	private void etcdctl(String... arguments) {
-		List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + scheme() + "://127.0.0.1:" + CLIENT_PORT));
+		List<String> command = new ArrayList<>(
+				List.of("etcdctl", "--endpoints=" + scheme() + "://127.0.0.1:" + CLIENT_PORT));
 		if (usesTls()) {
 			command.add("--insecure-skip-tls-verify");
 			if (this.clientCertificate != null) {

@@ -26,15 +26,17 @@ class EtcdContainerTests {
 		assertThatIllegalStateException().isThrownBy(() -> new EtcdContainer(DockerImageName.parse("redis:7")));
 		DockerImageName mirror = DockerImageName.parse("registry.example/mirror/etcd:v3.5.21")
 			.asCompatibleSubstituteFor("quay.io/coreos/etcd");
-		assertThat(new EtcdContainer(mirror).getExposedPorts()).containsExactly(EtcdContainer.CLIENT_PORT);
+		assertThat(new EtcdContainer(mirror).getExposedPorts()).contains(EtcdContainer.CLIENT_PORT);
 	}
 
 	@Test
-	void servesPlainHttp() {
+	void servesPlainHttpAndHealthOnThePlainMetricsPort() {
 		EtcdContainer etcd = new EtcdContainer();
 		etcd.configure();
 		assertThat(etcd.getCommandParts()).containsSequence("--listen-client-urls", "http://0.0.0.0:2379")
+			.containsSequence("--listen-metrics-urls", "http://0.0.0.0:2381")
 			.doesNotContain("--cert-file");
+		assertThat(etcd.getExposedPorts()).containsExactly(2379, 2381);
 		assertThat(etcd.getTls()).isNull();
 	}
 
@@ -45,6 +47,7 @@ class EtcdContainerTests {
 		etcd.configure();
 		assertThat(etcd.getCommandParts()).containsSequence("--listen-client-urls", "https://0.0.0.0:2379")
 			.contains("--cert-file", "--key-file")
+			.containsSequence("--listen-metrics-urls", "http://0.0.0.0:2381")
 			.doesNotContain("--client-cert-auth");
 		assertThat(etcd.getCopyToFileContainerPathMap().values()).contains("/etc/etcd/tls/server.pem",
 				"/etc/etcd/tls/server-key.pem", "/etc/etcd/tls/ca.pem");
