@@ -5,10 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,8 +34,6 @@ public final class EmbeddedEtcdServer implements AutoCloseable {
 	static {
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(Process::destroyForcibly)));
 	}
-
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
 	private final Path workDir;
 
@@ -106,8 +100,11 @@ public final class EmbeddedEtcdServer implements AutoCloseable {
 	private void awaitHealthy() {
 		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
 		while (System.nanoTime() < deadline) {
-			if (isHealthy()) {
+			if (EtcdHealth.isHealthy(endpoint())) {
 				return;
+			}
+			if (Thread.currentThread().isInterrupted()) {
+				throw new IllegalStateException("Interrupted while waiting for etcd at " + endpoint());
 			}
 			if (waitForExit(Duration.ofMillis(100))) {
 				throw new IllegalStateException(
@@ -116,22 +113,6 @@ public final class EmbeddedEtcdServer implements AutoCloseable {
 		}
 		throw new IllegalStateException("etcd did not answer " + endpoint() + "/health within " + STARTUP_TIMEOUT
 				+ "; its log:\n" + log());
-	}
-
-	private boolean isHealthy() {
-		try {
-			HttpResponse<String> response = http.send(
-					HttpRequest.newBuilder(URI.create(endpoint() + "/health")).timeout(Duration.ofSeconds(2)).build(),
-					HttpResponse.BodyHandlers.ofString());
-			return response.statusCode() == 200 && response.body().contains("\"health\":\"true\"");
-		}
-		catch (IOException ex) {
-			return false;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for etcd", ex);
-		}
 	}
 
 	private boolean waitForExit(Duration timeout) {
