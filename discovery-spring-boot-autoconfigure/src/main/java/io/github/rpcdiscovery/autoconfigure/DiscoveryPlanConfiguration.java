@@ -27,8 +27,11 @@ class DiscoveryPlanConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	DiscoveryPlan rpcDiscoveryPlan(RpcProperties properties, ObjectProvider<KubernetesProperties> kubernetes) {
-		DiscoveryPlan plan = DiscoveryPlanResolver.resolve(properties);
+	DiscoveryPlan rpcDiscoveryPlan(RpcProperties properties, ObjectProvider<KubernetesProperties> kubernetes,
+			ObjectProvider<EtcdConnectionDetails> etcd) {
+		// the default cluster (rpc.etcd's hosts, account and TLS) is where the connection details say
+		DiscoveryPlan plan = DiscoveryPlanResolver
+			.resolve(EtcdConnectionDetailsBeans.applyTo(properties, etcd.getIfAvailable()));
 		KubernetesProperties kubernetesProperties = kubernetes.getIfAvailable();
 		String namespace = (kubernetesProperties != null) ? kubernetesProperties.validate().namespace() : null;
 		if (namespace == null || namespace.isBlank()) {

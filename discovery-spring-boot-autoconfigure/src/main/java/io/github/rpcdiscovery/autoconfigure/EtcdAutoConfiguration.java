@@ -1,5 +1,6 @@
 package io.github.rpcdiscovery.autoconfigure;
 
+import io.github.rpcdiscovery.config.EtcdProperties;
 import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
 
@@ -11,12 +12,21 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * The shared etcd clients (one per cluster), used by etcd discovery and etcd registration alike. Created lazily: an
- * application that never talks to etcd never connects.
+ * The shared etcd clients (one per cluster), used by etcd discovery and etcd registration alike, and where the
+ * application's etcd is ({@link EtcdConnectionDetails}). Created lazily: an application that never talks to etcd never
+ * connects.
  */
 @AutoConfiguration
 @ConditionalOnClass(name = "io.etcd.jetcd.Client")
 final class EtcdAutoConfiguration {
+
+	/** {@code rpc.etcd.*}, unless the application, Testcontainers or Docker Compose defines where etcd is. */
+	@Bean
+	@ConditionalOnMissingBean(EtcdConnectionDetails.class)
+	PropertiesEtcdConnectionDetails rpcEtcdConnectionDetails(ObjectProvider<RpcProperties> properties) {
+		RpcProperties rpc = properties.getIfAvailable();
+		return new PropertiesEtcdConnectionDetails((rpc != null) ? rpc.etcd() : EtcdProperties.empty());
+	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean

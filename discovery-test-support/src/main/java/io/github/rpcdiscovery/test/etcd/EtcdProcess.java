@@ -2,10 +2,6 @@ package io.github.rpcdiscovery.test.etcd;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.github.rpcdiscovery.test.net.FreePorts;
+import io.github.rpcdiscovery.testing.etcd.EtcdHealth;
 import org.awaitility.Awaitility;
 
 /**
@@ -33,8 +30,6 @@ public final class EtcdProcess implements AutoCloseable {
 	static {
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(Process::destroyForcibly)));
 	}
-
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
 	private final String name;
 
@@ -149,22 +144,7 @@ public final class EtcdProcess implements AutoCloseable {
 
 	/** Whether the member answers {@code /health} with {@code true}. Plain HTTP only. */
 	public boolean isHealthy() {
-		if (!this.scheme.equals("http")) {
-			return isListening();
-		}
-		try {
-			HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(clientUrl() + "/health"))
-				.timeout(Duration.ofSeconds(2))
-				.build(), HttpResponse.BodyHandlers.ofString());
-			return response.statusCode() == 200 && response.body().contains("\"health\":\"true\"");
-		}
-		catch (IOException ex) {
-			return false;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
+		return this.scheme.equals("http") ? EtcdHealth.isHealthy(clientUrl()) : isListening();
 	}
 
 	private boolean isListening() {

@@ -2,7 +2,9 @@ package io.github.rpcdiscovery.test.build;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -35,6 +37,23 @@ class DependenciesBomTest {
 			assertThat(published.get(artifact)).as(artifact).isNotNull().isEqualTo(built.get(artifact));
 		}
 		assertThat(text(bom, "version")).isEqualTo(text(root, "version"));
+	}
+
+	/** Every module an application adds (the starter, and the test modules with test scope) is in the BOM. */
+	@Test
+	void theBomManagesEveryModuleApplicationsAdd() throws Exception {
+		Document root = parse(ROOT.resolve("pom.xml"));
+		Map<String, String> published = managedVersions(parse(ROOT.resolve("discovery-dependencies/pom.xml")));
+		NodeList modules = root.getElementsByTagName("module");
+		List<String> built = new ArrayList<>();
+		for (int i = 0; i < modules.getLength(); i++) {
+			built.add(modules.item(i).getTextContent().trim());
+		}
+		for (String module : new String[] { "discovery-spring-boot-starter", "discovery-spring-boot-autoconfigure",
+				"discovery-spring-boot-test", "discovery-spring-boot-testcontainers" }) {
+			assertThat(built).as("root <modules>").contains(module);
+			assertThat(published.get("io.github.rpcdiscovery:" + module)).as(module).isEqualTo("${project.version}");
+		}
 	}
 
 	@Test
