@@ -361,4 +361,26 @@ class KubernetesDiscoverySourceTest {
 		});
 	}
 
+
+	@Test
+	void probesOfUnlistedIdsRunOnABoundedNumberOfTheSourcesOwnThreads() throws Exception {
+		KubernetesDiscoverySource source = this.k8s.source();
+		// the API server does not answer for now: every probe stays in flight until it is back
+		this.cluster.proxy().blackhole();
+		List<CompletableFuture<String>> probedOn = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			probedOn.add(source.holds(new Upstream("unlisted-" + i, new KubernetesTarget("shop", "unlisted-" + i, 8080),
+					"test"))
+				.handle((held, failure) -> Thread.currentThread().getName()));
+		}
+		this.cluster.proxy().heal();
+		CompletableFuture.allOf(probedOn.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+		java.util.Set<String> threads = new java.util.TreeSet<>();
+		for (CompletableFuture<String> thread : probedOn) {
+			threads.add(thread.get());
+		}
+		assertThat(threads).as("the threads the probes ran on").hasSizeLessThanOrEqualTo(4);
+		assertThat(threads).allSatisfy((name) -> assertThat(name).startsWith("rpc-kubernetes-probe"));
+	}
+
 }
