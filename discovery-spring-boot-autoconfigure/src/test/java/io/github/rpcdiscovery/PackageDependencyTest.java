@@ -49,17 +49,30 @@ class PackageDependencyTest {
 			.isEmpty();
 	}
 
+	@Test
+	void theCatalogIsNotTypedOnSpringCloud() {
+		assertThat(externalReferences("core", "org/springframework/cloud")).isEmpty();
+	}
+
 	/**
 	 * The references from the classes of {@code from} (and its subpackages) to any of the {@code to} packages (and
 	 * theirs), as "class -> referenced name".
 	 */
 	static Set<String> references(String from, String... to) {
+		return externalReferences(from, Stream.of(to).map((target) -> ROOT + target).toArray(String[]::new));
+	}
+
+	/**
+	 * The references from the classes of {@code from} (and its subpackages) to any package named in full (e.g.
+	 * {@code org/springframework/cloud}) or below it, as "class -> referenced name".
+	 */
+	static Set<String> externalReferences(String from, String... packages) {
 		Set<String> found = new TreeSet<>();
 		for (Path classFile : classFiles(from)) {
 			String className = mainClasses().relativize(classFile).toString().replace(".class", "");
 			for (String constant : constantPoolNames(classFile)) {
-				for (String target : to) {
-					Matcher referenced = Pattern.compile(ROOT + target + "/[\\w/$]+").matcher(constant);
+				for (String target : packages) {
+					Matcher referenced = Pattern.compile(Pattern.quote(target) + "/[\\w/$]+").matcher(constant);
 					while (referenced.find()) {
 						found.add(className + " -> " + referenced.group());
 					}

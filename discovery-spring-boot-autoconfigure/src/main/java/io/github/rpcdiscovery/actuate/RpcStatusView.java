@@ -22,7 +22,6 @@ import io.github.rpcdiscovery.target.RpcTarget;
 import io.github.rpcdiscovery.target.Upstream;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.cloud.client.ServiceInstance;
 
 /**
  * Turns the status model into plain maps for JSON: times as ISO-8601 text, durations as milliseconds, and only
@@ -99,13 +98,12 @@ final class RpcStatusView {
 		return view;
 	}
 
-	private static Map<String, Object> instance(ServiceInstance instance, Map<String, NodeState> nodes) {
+	private static Map<String, Object> instance(DiscoveredInstance instance, Map<String, NodeState> nodes) {
 		Map<String, Object> view = new LinkedHashMap<>();
-		String address = (instance instanceof DiscoveredInstance discovered) ? discovered.getAddress().toString()
-				: instance.getHost() + ":" + instance.getPort();
+		String address = instance.getAddress().toString();
 		view.put("instanceId", instance.getInstanceId());
 		view.put("address", address);
-		view.put("source", (instance instanceof DiscoveredInstance discovered) ? discovered.getSource() : null);
+		view.put("source", instance.getSource());
 		view.put("metadata", instance.getMetadata());
 		view.put("balancer", nodes.get(address));
 		return view;

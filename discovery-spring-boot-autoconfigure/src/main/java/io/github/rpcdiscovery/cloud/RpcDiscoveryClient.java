@@ -31,7 +31,7 @@ public final class RpcDiscoveryClient implements DiscoveryClient {
 
 	@Override
 	public List<ServiceInstance> getInstances(String serviceId) {
-		return this.discovery.getInstances(serviceId);
+		return SpringCloudInstances.of(this.discovery.lookUp(serviceId));
 	}
 
 	@Override

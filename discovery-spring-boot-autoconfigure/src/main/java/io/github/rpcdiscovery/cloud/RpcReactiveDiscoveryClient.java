@@ -1,6 +1,5 @@
 package io.github.rpcdiscovery.cloud;
 
-import io.github.rpcdiscovery.core.InstanceSnapshot;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,7 +30,7 @@ public final class RpcReactiveDiscoveryClient implements ReactiveDiscoveryClient
 	@Override
 	public Flux<ServiceInstance> getInstances(String serviceId) {
 		return Mono.fromFuture(() -> this.discovery.whenLoaded(serviceId))
-			.flatMapIterable(InstanceSnapshot::instances);
+			.flatMapIterable(SpringCloudInstances::of);
 	}
 
 	@Override

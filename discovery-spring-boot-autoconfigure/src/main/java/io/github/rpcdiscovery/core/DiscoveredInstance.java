@@ -5,20 +5,20 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 import io.github.rpcdiscovery.target.HostAndPort;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.cloud.client.ServiceInstance;
-
 /**
  * One instance of a service as a discovery source saw it. Immutable, so snapshots can hand out the same objects to
- * every reader without copying.
+ * every reader without copying. Not a Spring Cloud type: the Spring Cloud adapters wrap it, once per instance (see
+ * {@link #derived}).
  * <p>
  * The instance id is stable across lease re-grants and pod restarts with the same address ({@code host:port} unless
  * the source knows better), so sticky, same-instance and subset balancing keep working.
  */
-public final class DiscoveredInstance implements ServiceInstance {
+public final class DiscoveredInstance {
 
 	/** Metadata key naming the source an instance came from: {@code direct}, {@code etcd} or {@code kubernetes}. */
 	public static final String SOURCE_METADATA_KEY = "rpc.source";
@@ -37,6 +37,9 @@ public final class DiscoveredInstance implements ServiceInstance {
 
 	/** Built on first use and kept: it is most of an instance's heap, and many instances are never called. */
 	private volatile @Nullable URI uri;
+
+	/** What a layer above made of this instance, kept with it (racy but benign: at worst made twice). */
+	private volatile @Nullable Object derived;
 
 	public DiscoveredInstance(String serviceId, HostAndPort address, String source, Map<String, String> metadata) {
 		this(serviceId, address.toString(), address, source, metadata);
@@ -64,32 +67,26 @@ public final class DiscoveredInstance implements ServiceInstance {
 		return Collections.unmodifiableMap(copy);
 	}
 
-	@Override
 	public String getServiceId() {
 		return this.serviceId;
 	}
 
-	@Override
 	public String getInstanceId() {
 		return this.instanceId;
 	}
 
-	@Override
 	public String getHost() {
 		return this.address.host();
 	}
 
-	@Override
 	public int getPort() {
 		return this.address.port();
 	}
 
-	@Override
 	public boolean isSecure() {
 		return this.secure;
 	}
 
-	@Override
 	public URI getUri() {
 		URI current = this.uri;
 		if (current == null) {
@@ -99,12 +96,10 @@ public final class DiscoveredInstance implements ServiceInstance {
 		return current;
 	}
 
-	@Override
 	public Map<String, String> getMetadata() {
 		return this.metadata;
 	}
 
-	@Override
 	public String getScheme() {
 		return this.secure ? "https" : "http";
 	}
@@ -116,6 +111,21 @@ public final class DiscoveredInstance implements ServiceInstance {
 	/** The source this instance came from: {@code direct}, {@code etcd} or {@code kubernetes}. */
 	public String getSource() {
 		return this.source;
+	}
+
+	/**
+	 * What a layer above makes of this instance (Spring Cloud's {@code ServiceInstance} view of it), made on first use
+	 * and kept with the instance, so that it is made once per instance rather than once per read. Core never looks
+	 * inside. One value is kept, found by its type: a layer keeps its own type here.
+	 */
+	public <T> T derived(Class<T> type, Function<? super DiscoveredInstance, ? extends T> derivation) {
+		Object current = this.derived;
+		if (type.isInstance(current)) {
+			return type.cast(current);
+		}
+		T made = derivation.apply(this);
+		this.derived = made;
+		return made;
 	}
 
 	@Override

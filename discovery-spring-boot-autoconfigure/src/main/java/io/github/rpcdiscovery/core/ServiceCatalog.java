@@ -16,8 +16,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.cloud.client.ServiceInstance;
-
 /**
  * The in-memory truth of discovery: per service id, an immutable {@link InstanceSnapshot}. Sources (static endpoints,
  * etcd, Kubernetes) write to it; the discovery clients and load balancers read from it and never touch the network.
@@ -45,7 +43,7 @@ public final class ServiceCatalog {
 	}
 
 	/** The current instances of a service; empty if unknown. Allocates nothing. */
-	public List<ServiceInstance> instances(String serviceId) {
+	public List<DiscoveredInstance> instances(String serviceId) {
 		InstanceSnapshot snapshot = snapshot(serviceId);
 		return (snapshot != null) ? snapshot.instances() : List.of();
 	}
@@ -186,8 +184,8 @@ public final class ServiceCatalog {
 		}
 		Map<String, DiscoveredInstance> before = new LinkedHashMap<>();
 		if (previous != null) {
-			for (ServiceInstance instance : previous.instances()) {
-				before.put(instance.getInstanceId(), (DiscoveredInstance) instance);
+			for (DiscoveredInstance instance : previous.instances()) {
+				before.put(instance.getInstanceId(), instance);
 			}
 		}
 		List<DiscoveredInstance> added = new ArrayList<>();
@@ -212,8 +210,8 @@ public final class ServiceCatalog {
 		}
 		List<DiscoveredInstance> sorted = new ArrayList<>(next.values());
 		sorted.sort(BY_INSTANCE_ID);
-		InstanceSnapshot current = new InstanceSnapshot(serviceId, List.<ServiceInstance>copyOf(sorted), this.version.incrementAndGet(),
-				origin, System.currentTimeMillis());
+		InstanceSnapshot current = new InstanceSnapshot(serviceId, sorted, this.version.incrementAndGet(), origin,
+				System.currentTimeMillis());
 		return new CatalogChange(previous, current, List.copyOf(added), List.copyOf(removed), List.copyOf(updated));
 	}
 

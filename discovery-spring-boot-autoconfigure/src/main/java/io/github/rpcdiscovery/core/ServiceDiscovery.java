@@ -20,8 +20,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.cloud.client.ServiceInstance;
-
 /**
  * The entry point of discovery: answers "which instances does service S have" from the {@link ServiceCatalog}, and
  * asks the right {@link DiscoverySource} to start watching a service the first time it is looked up. After that first
@@ -155,20 +153,29 @@ public final class ServiceDiscovery implements AutoCloseable {
 	 * The instances of a service. Known services: a map read. A service looked up for the first time: starts its
 	 * watch and waits up to {@code rpc.discovery.initial-load-timeout} for its first load.
 	 */
-	public List<ServiceInstance> getInstances(String serviceId) {
+	public List<DiscoveredInstance> getInstances(String serviceId) {
+		InstanceSnapshot snapshot = lookUp(serviceId);
+		return (snapshot != null) ? snapshot.instances() : List.of();
+	}
+
+	/**
+	 * The snapshot of a service, as {@link #getInstances} finds it (a map read, or the bounded wait for a first
+	 * load); {@code null} if nothing is loaded for it.
+	 */
+	public @Nullable InstanceSnapshot lookUp(String serviceId) {
 		InstanceSnapshot snapshot = this.catalog.snapshot(serviceId);
 		if (snapshot != null) {
 			if (this.unlisted.isWatched(serviceId)) {
 				this.unlisted.used(serviceId);
 			}
-			return snapshot.instances();
+			return snapshot;
 		}
 		FirstLoads.Load load = watch(serviceId);
 		if (load == null) {
-			return List.of();
+			return null;
 		}
 		load.await(this.initialLoadTimeout);
-		return this.catalog.instances(serviceId);
+		return this.catalog.snapshot(serviceId);
 	}
 
 	/**

@@ -11,9 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.rpcdiscovery.config.InvalidRpcPropertyException;
 import io.github.rpcdiscovery.core.DiscoverySource;
 import io.github.rpcdiscovery.core.ServiceCatalog;
@@ -58,6 +56,8 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 
 	private final ScheduledExecutorService watchdog;
 
+	private final SliceProbes probes;
+
 	private final Duration maxWatchSilence;
 
 	private volatile boolean closed;
@@ -73,6 +73,7 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 		this.catalog = catalog;
 		this.properties = properties;
 		this.reporter = new WatchReporter(client.getConfiguration().getMasterUrl());
+		this.probes = new SliceProbes(client);
 		this.watchdog = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "rpc-kubernetes-watchdog");
 			thread.setDaemon(true);
@@ -126,7 +127,7 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 
 	/**
 	 * Whether the Service has an EndpointSlice: one list of at most one slice, with the permission the watch needs
-	 * anyway. Runs off the caller's thread.
+	 * anyway. Runs off the caller's thread, on the source's own few probe threads.
 	 */
 	@Override
 	public CompletableFuture<Boolean> holds(Upstream upstream) {
@@ -134,25 +135,7 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 		if (this.closed || invalidName(target) != null) {
 			return CompletableFuture.completedFuture(false);
 		}
-		return CompletableFuture.supplyAsync(() -> {
-			try {
-				return !this.client.discovery()
-					.v1()
-					.endpointSlices()
-					.inNamespace(target.namespace())
-					.withLabel(ServiceInformers.SERVICE_NAME_LABEL, target.service())
-					.list(new ListOptionsBuilder().withLimit(1L).build())
-					.getItems()
-					.isEmpty();
-			}
-			catch (KubernetesClientException ex) {
-				// refused (401/403): resolve here, so the watch reports the missing permission once, with the fix
-				if (ex.getCode() == 401 || ex.getCode() == 403) {
-					return true;
-				}
-				throw ex;
-			}
-		});
+		return this.probes.holds(target);
 	}
 
 	@Override
@@ -243,6 +226,7 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 		}
 		this.closed = true;
 		this.watchdog.shutdownNow();
+		this.probes.close();
 		this.watches.values().forEach(SliceWatch::close);
 		this.watches.clear();
 	}

@@ -2,6 +2,7 @@ package io.github.rpcdiscovery.loadbalancer;
 
 import java.util.List;
 
+import io.github.rpcdiscovery.cloud.SpringCloudInstances;
 import io.github.rpcdiscovery.core.CatalogChange;
 import io.github.rpcdiscovery.core.CatalogListener;
 import io.github.rpcdiscovery.core.InstanceSnapshot;
@@ -77,7 +78,7 @@ public final class CatalogServiceInstanceListSupplier implements ServiceInstance
 		// the first load and the listener race; never let an older snapshot overwrite a newer one
 		if (snapshot.version() > this.emittedVersion) {
 			this.emittedVersion = snapshot.version();
-			this.sink.tryEmitNext(snapshot.instances());
+			this.sink.tryEmitNext(SpringCloudInstances.of(snapshot));
 		}
 	}
 

@@ -13,6 +13,7 @@ import io.github.rpcdiscovery.balancer.NanoClock;
 import io.github.rpcdiscovery.balancer.NodeStats;
 import io.github.rpcdiscovery.balancer.NodeTable;
 import io.github.rpcdiscovery.balancer.Outcome;
+import io.github.rpcdiscovery.cloud.SpringCloudInstances;
 import io.github.rpcdiscovery.core.DiscoveredInstance;
 import org.jspecify.annotations.Nullable;
 
@@ -114,7 +115,8 @@ public final class ServiceBalancer {
 
 	/** {@code host:port}, the node identity: what was learnt about an address stays with the address. */
 	static String nodeId(ServiceInstance instance) {
-		if (instance instanceof DiscoveredInstance discovered) {
+		DiscoveredInstance discovered = SpringCloudInstances.unwrap(instance);
+		if (discovered != null) {
 			return discovered.getAddress().toString();
 		}
 		String host = instance.getHost();

@@ -24,7 +24,6 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.cloud.client.ServiceInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -149,7 +148,7 @@ class FirstLoadCallbacksTest {
 	void dependentsThatLookUpOtherServicesBlockingDoNotWaitForThemselves() throws Exception {
 		ManualSource source = new ManualSource();
 		ServiceDiscovery discovery = discovery(source, UnlistedServices.Mode.ALL);
-		List<CompletableFuture<List<ServiceInstance>>> lookups = new ArrayList<>();
+		List<CompletableFuture<List<DiscoveredInstance>>> lookups = new ArrayList<>();
 		for (int i = 0; i < FirstLoads.THREADS; i++) {
 			String other = "other-" + i;
 			lookups.add(discovery.whenLoaded("first-" + i).thenApply((snapshot) -> discovery.getInstances(other)));
@@ -162,7 +161,7 @@ class FirstLoadCallbacksTest {
 		for (int i = 0; i < FirstLoads.THREADS; i++) {
 			load(source, "other-" + i);
 		}
-		for (CompletableFuture<List<ServiceInstance>> lookup : lookups) {
+		for (CompletableFuture<List<DiscoveredInstance>> lookup : lookups) {
 			// well within the 10 s initial load timeout
 			assertThat(lookup.get(5, TimeUnit.SECONDS)).hasSize(1);
 		}

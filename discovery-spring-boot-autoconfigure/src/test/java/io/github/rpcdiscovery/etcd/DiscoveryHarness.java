@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.rpcdiscovery.cloud.RpcDiscoveryClient;
 import io.github.rpcdiscovery.core.CatalogChange;
+import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.core.UnlistedServices;
@@ -95,8 +96,17 @@ final class DiscoveryHarness implements AutoCloseable {
 		return this.changes.stream().filter((change) -> change.serviceId().equals(serviceId)).toList();
 	}
 
-	static List<String> addressesOf(List<? extends ServiceInstance> instances) {
-		return instances.stream().map((instance) -> instance.getHost() + ":" + instance.getPort()).sorted().toList();
+	/** {@code host:port} of each instance, the catalog's or Spring Cloud's, sorted. */
+	static List<String> addressesOf(List<?> instances) {
+		return instances.stream().map(DiscoveryHarness::addressOf).sorted().toList();
+	}
+
+	private static String addressOf(Object instance) {
+		if (instance instanceof DiscoveredInstance discovered) {
+			return discovered.getHost() + ":" + discovered.getPort();
+		}
+		ServiceInstance cloud = (ServiceInstance) instance;
+		return cloud.getHost() + ":" + cloud.getPort();
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import ch.qos.logback.classic.Level;
 import io.github.rpcdiscovery.core.CatalogChange;
+import io.github.rpcdiscovery.cloud.RpcServiceInstance;
 import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.core.InstanceSnapshot;
 import io.github.rpcdiscovery.target.EtcdCluster;
@@ -78,7 +79,7 @@ class EtcdDiscoveryTest {
 		assertThat(instances).singleElement().satisfies((instance) -> {
 			assertThat(instance.getInstanceId()).isEqualTo("127.0.0.7:9000");
 			assertThat(instance.getMetadata()).containsEntry(DiscoveredInstance.SOURCE_METADATA_KEY, "etcd");
-			assertThat(((DiscoveredInstance) instance).getSource()).isEqualTo("etcd");
+			assertThat(((RpcServiceInstance) instance).instance().getSource()).isEqualTo("etcd");
 		});
 		InstanceSnapshot snapshot = this.harness.catalog.snapshot("origin.rpc");
 		assertThat(snapshot.origin()).isEqualTo("etcd rev " + revision);

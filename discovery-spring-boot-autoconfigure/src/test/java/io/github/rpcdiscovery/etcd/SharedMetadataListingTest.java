@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.DeleteOption;
+import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.target.EtcdCluster;
 import io.github.rpcdiscovery.target.EtcdTarget;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.cloud.client.ServiceInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -103,7 +103,7 @@ class SharedMetadataListingTest {
 	}
 
 	private Map<String, String> metadataOf(String id) {
-		List<ServiceInstance> instances = this.catalog.instances(id);
+		List<DiscoveredInstance> instances = this.catalog.instances(id);
 		assertThat(instances).hasSize(1);
 		return instances.get(0).getMetadata();
 	}

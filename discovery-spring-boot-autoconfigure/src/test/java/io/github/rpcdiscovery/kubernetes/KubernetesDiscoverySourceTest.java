@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.github.rpcdiscovery.core.CatalogChange;
+import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.kubernetes.KubernetesProperties.AddressFamily;
 import io.github.rpcdiscovery.target.KubernetesTarget;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.cloud.client.ServiceInstance;
 
 import static io.github.rpcdiscovery.test.kubernetes.EndpointSlices.slice;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -140,13 +140,13 @@ class KubernetesDiscoverySourceTest {
 			.build());
 		this.cluster.apply(slice("shop", "cart", "cart-b").port("http", 8080).ready("127.0.0.3", "cart-3").build());
 		watch("cart", "shop", "cart", 8080).get(10, TimeUnit.SECONDS);
-		List<ServiceInstance> before = this.catalog.instances("cart");
+		List<DiscoveredInstance> before = this.catalog.instances("cart");
 		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080)
 			.ready("127.0.0.1", "cart-1")
 			.ready("127.0.0.4", "cart-2")
 			.build());
 		awaitAddresses("cart", "127.0.0.1:8080", "127.0.0.3:8080", "127.0.0.4:8080");
-		List<ServiceInstance> after = this.catalog.instances("cart");
+		List<DiscoveredInstance> after = this.catalog.instances("cart");
 		// same objects: the unchanged endpoint of the changed slice, and the whole unchanged slice
 		assertThat(after.get(0)).isSameAs(before.get(0));
 		assertThat(after.get(2)).isSameAs(before.get(2));
@@ -179,7 +179,7 @@ class KubernetesDiscoverySourceTest {
 			.endpoint("127.0.0.1", "cart-7d9f-x2k", "eu-west-1b", true, true, false)
 			.build());
 		watch("cart", "shop", "cart", 8080).get(10, TimeUnit.SECONDS);
-		ServiceInstance instance = this.catalog.instances("cart").get(0);
+		DiscoveredInstance instance = this.catalog.instances("cart").get(0);
 		assertThat(instance.getInstanceId()).isEqualTo("cart-7d9f-x2k");
 		assertThat(instance.getUri()).hasToString("http://127.0.0.1:8080");
 		assertThat(instance.getMetadata()).containsEntry("rpc.source", "kubernetes")
@@ -218,7 +218,7 @@ class KubernetesDiscoverySourceTest {
 			ipv6.watch(new Upstream("cart6", new KubernetesTarget("shop", "cart", 8080), "test"))
 				.get(10, TimeUnit.SECONDS);
 			assertThat(addresses("cart6")).containsExactly("127.0.0.2:8080", "[::1]:8080");
-			assertThat(this.catalog.instances("cart6")).extracting(ServiceInstance::getUri)
+			assertThat(this.catalog.instances("cart6")).extracting(DiscoveredInstance::getUri)
 				.extracting(Object::toString)
 				.contains("http://[::1]:8080");
 		}
@@ -359,6 +359,28 @@ class KubernetesDiscoverySourceTest {
 			seen.addAll(addresses("cart"));
 			assertThat(seen).containsExactly("127.0.0.1:8080");
 		});
+	}
+
+
+	@Test
+	void probesOfUnlistedIdsRunOnABoundedNumberOfTheSourcesOwnThreads() throws Exception {
+		KubernetesDiscoverySource source = this.k8s.source();
+		// the API server does not answer for now: every probe stays in flight until it is back
+		this.cluster.proxy().blackhole();
+		List<CompletableFuture<String>> probedOn = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			probedOn.add(source.holds(new Upstream("unlisted-" + i, new KubernetesTarget("shop", "unlisted-" + i, 8080),
+					"test"))
+				.handle((held, failure) -> Thread.currentThread().getName()));
+		}
+		this.cluster.proxy().heal();
+		CompletableFuture.allOf(probedOn.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+		java.util.Set<String> threads = new java.util.TreeSet<>();
+		for (CompletableFuture<String> thread : probedOn) {
+			threads.add(thread.get());
+		}
+		assertThat(threads).as("the threads the probes ran on").hasSizeLessThanOrEqualTo(4);
+		assertThat(threads).allSatisfy((name) -> assertThat(name).startsWith("rpc-kubernetes-probe"));
 	}
 
 }

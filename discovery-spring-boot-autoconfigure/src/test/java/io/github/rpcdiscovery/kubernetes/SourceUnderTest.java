@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.target.KubernetesTarget;
 import io.github.rpcdiscovery.target.Upstream;
@@ -60,7 +59,7 @@ final class SourceUnderTest implements AutoCloseable {
 	List<String> addresses(String serviceId) {
 		return this.catalog.instances(serviceId)
 			.stream()
-			.map((instance) -> ((DiscoveredInstance) instance).getAddress().toString())
+			.map((instance) -> instance.getAddress().toString())
 			.sorted()
 			.toList();
 	}

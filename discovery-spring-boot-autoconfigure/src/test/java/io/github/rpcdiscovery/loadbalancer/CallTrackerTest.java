@@ -12,6 +12,7 @@ import io.github.rpcdiscovery.balancer.NanoClock;
 import io.github.rpcdiscovery.balancer.NodeStats;
 import io.github.rpcdiscovery.balancer.NodeTable;
 import io.github.rpcdiscovery.balancer.Outcome;
+import io.github.rpcdiscovery.cloud.SpringCloudInstances;
 import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.target.HostAndPort;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,8 @@ class CallTrackerTest {
 
 	private final CallTracker tracker = new CallTracker(this.balancer, this.clock, Duration.ofSeconds(30));
 
-	private final ServiceInstance instance = new DiscoveredInstance("svc", HostAndPort.parse("127.0.0.1:8080"), "direct",
-			Map.of());
+	private final ServiceInstance instance = SpringCloudInstances
+		.instance(new DiscoveredInstance("svc", HostAndPort.parse("127.0.0.1:8080"), "direct", Map.of()));
 
 	private final NodeStats node = this.balancer.statsOf(this.instance);
 
@@ -88,7 +89,8 @@ class CallTrackerTest {
 
 	@Test
 	void callsToInstancesOfAnOlderListStillCount() {
-		ServiceInstance other = new DiscoveredInstance("svc", HostAndPort.parse("127.0.0.2:8080"), "direct", Map.of());
+		ServiceInstance other = SpringCloudInstances
+			.instance(new DiscoveredInstance("svc", HostAndPort.parse("127.0.0.2:8080"), "direct", Map.of()));
 		this.balancer.pick(List.of(this.instance));
 		Object request = new Object();
 		this.tracker.started(request, other);

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.rpcdiscovery.cloud.RpcDiscoveryClient;
+import io.github.rpcdiscovery.cloud.SpringCloudInstances;
 import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
@@ -74,7 +75,7 @@ public class GetInstancesBenchmark {
 						EtcdDiscoverySource.NAME, Map.of("zone", "z" + (i % 3))));
 			}
 			catalog.update(serviceId, instances, "etcd rev " + s);
-			this.plainMap.put(serviceId, catalog.instances(serviceId));
+			this.plainMap.put(serviceId, SpringCloudInstances.of(catalog.snapshot(serviceId)));
 		}
 		this.discovery = new ServiceDiscovery(catalog, new DiscoveryPlan(List.of(), null, null), List.of(),
 				Duration.ofSeconds(1));
@@ -96,7 +97,7 @@ public class GetInstancesBenchmark {
 	}
 
 	@Benchmark
-	public List<ServiceInstance> serviceDiscoveryGetInstances() {
+	public List<DiscoveredInstance> serviceDiscoveryGetInstances() {
 		return this.discovery.getInstances(nextServiceId());
 	}
 

@@ -23,7 +23,9 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.github.rpcdiscovery.bench.Table;
+import io.github.rpcdiscovery.cloud.SpringCloudInstances;
 import io.github.rpcdiscovery.core.CatalogChange;
+import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.loadbalancer.CatalogServiceInstanceListSupplier;
 import io.github.rpcdiscovery.target.EtcdCluster;
 import io.github.rpcdiscovery.test.etcd.EtcdProcess;
@@ -211,12 +213,14 @@ public final class PropagationBenchmark {
 			long now = System.nanoTime();
 			// visible to DiscoveryClient: it reads the snapshot the catalog has just published
 			List<ServiceInstance> visible = this.stack.client.getInstances(SERVICE);
-			for (ServiceInstance added : change.added()) {
+			for (DiscoveredInstance discovered : change.added()) {
+				ServiceInstance added = SpringCloudInstances.instance(discovered);
 				if (visible.contains(added)) {
 					mark(this.clientSeen, "+" + address(added), now);
 				}
 			}
-			for (ServiceInstance removed : change.removed()) {
+			for (DiscoveredInstance discovered : change.removed()) {
+				ServiceInstance removed = SpringCloudInstances.instance(discovered);
 				if (!visible.contains(removed)) {
 					mark(this.clientSeen, "-" + address(removed), now);
 				}

@@ -26,12 +26,12 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.WatchOption;
 import io.github.rpcdiscovery.bench.Table;
+import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.core.InstanceSnapshot;
 import io.github.rpcdiscovery.etcd.InstanceMetadataCodec;
 import io.github.rpcdiscovery.target.HostAndPort;
 import io.github.rpcdiscovery.test.etcd.EtcdProcess;
 
-import org.springframework.cloud.client.ServiceInstance;
 
 /**
  * Scale: one client discovering {@code services} services of {@code instances} instances each.
@@ -211,7 +211,7 @@ public final class ScaleBenchmark {
 		int mismatches = 0;
 		for (Map.Entry<String, List<String>> service : truth.entrySet()) {
 			TreeSet<String> seen = new TreeSet<>();
-			for (ServiceInstance instance : stack.catalog.instances(service.getKey())) {
+			for (DiscoveredInstance instance : stack.catalog.instances(service.getKey())) {
 				seen.add(instance.getHost() + ":" + instance.getPort());
 			}
 			if (!List.copyOf(seen).equals(service.getValue())) {

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.rpcdiscovery.balancer.BalancerSettings;
 import io.github.rpcdiscovery.balancer.BalancingPolicy;
 import io.github.rpcdiscovery.balancer.NanoClock;
+import io.github.rpcdiscovery.cloud.SpringCloudInstances;
 import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.loadbalancer.CallOutcomeLifecycle;
 import io.github.rpcdiscovery.loadbalancer.RpcServiceInstanceLoadBalancer;
@@ -62,8 +63,8 @@ public class ChooseBenchmark {
 	public void setUp() {
 		ServiceInstance[] instances = new ServiceInstance[5];
 		for (int i = 0; i < instances.length; i++) {
-			instances[i] = new DiscoveredInstance("svc", new HostAndPort("127.0.0." + (i + 1), 8080), "direct",
-					Map.of());
+			instances[i] = SpringCloudInstances
+				.instance(new DiscoveredInstance("svc", new HostAndPort("127.0.0." + (i + 1), 8080), "direct", Map.of()));
 		}
 		ServiceInstanceListSupplier supplier = ServiceInstanceListSuppliers.from("svc", instances);
 		this.springRoundRobin = new RoundRobinLoadBalancer(new SimpleObjectProvider<>(supplier), "svc");

@@ -12,9 +12,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class EtcdCalls {
 
-	/** go-zero's request timeout. */
-	static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
-
 	private EtcdCalls() {
 	}
 
@@ -35,10 +32,6 @@ final class EtcdCalls {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 			throw (cause instanceof Exception exception) ? exception : new IllegalStateException(cause);
 		}
-	}
-
-	static <T> T await(CompletableFuture<T> call) throws Exception {
-		return await(call, CALL_TIMEOUT);
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.github.rpcdiscovery.etcd.registration;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,8 +44,11 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 	/** Not registered in this registry (never, or deregistered). */
 	public static final String UNREGISTERED = "UNREGISTERED";
 
-	/** Bound on the first attempt: a grant and a write of 3 s each, and the connection check that names a failure. */
-	private static final Duration FIRST_ATTEMPT_TIMEOUT = Duration.ofSeconds(15);
+	/**
+	 * Bound on the first attempt, in request timeouts: a grant and a write, and the connection check that names a
+	 * failure (15 s with the default 3 s).
+	 */
+	private static final int FIRST_ATTEMPT_TIMEOUTS = 5;
 
 	private final EtcdConnections connections;
 
@@ -107,7 +109,8 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 				return CompletableFuture.completedFuture(null);
 			}
 			Client client = this.connections.client(this.cluster);
-			LeaseKeeper created = new LeaseKeeper(client, this.cluster, registration, this.clock);
+			LeaseKeeper created = new LeaseKeeper(client, this.cluster, registration, this.clock,
+					this.connections.requestTimeout());
 			created.observe(this.observer);
 			this.withdrawn.remove(registration);
 			this.keepers.put(registration, created);
@@ -122,7 +125,8 @@ public final class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistrati
 	 */
 	public void awaitFirstAttempt(EtcdRegistration registration, CompletableFuture<Void> firstAttempt) {
 		try {
-			firstAttempt.get(FIRST_ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			firstAttempt.get(this.connections.requestTimeout().multipliedBy(FIRST_ATTEMPT_TIMEOUTS).toMillis(),
+					TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
 			if (this.failFast && ex.getCause() instanceof EtcdRegistrationException failure) {

@@ -31,22 +31,28 @@ final class LeaseCalls {
 
 	private final long ttlSeconds;
 
-	LeaseCalls(Lease leases, String serviceKey, EtcdCluster cluster, long ttlSeconds) {
+	private final Duration requestTimeout;
+
+	/** @param requestTimeout how long a grant or a time-to-live request may take ({@code rpc.etcd.request-timeout}) */
+	LeaseCalls(Lease leases, String serviceKey, EtcdCluster cluster, long ttlSeconds, Duration requestTimeout) {
 		this.leases = leases;
 		this.serviceKey = serviceKey;
 		this.cluster = cluster;
 		this.ttlSeconds = ttlSeconds;
+		this.requestTimeout = requestTimeout;
 	}
 
 	/** Grants a lease of the TTL; returns its id. */
 	long grant() throws Exception {
-		return EtcdCalls.await(this.leases.grant(this.ttlSeconds, EtcdCalls.CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+		return EtcdCalls
+			.await(this.leases.grant(this.ttlSeconds, this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS),
+					this.requestTimeout)
 			.getID();
 	}
 
 	/** Whether etcd still holds the lease (its time to live is above zero). */
 	boolean isAlive(long leaseId) throws Exception {
-		return EtcdCalls.await(this.leases.timeToLive(leaseId, LeaseOption.DEFAULT)).getTTL() > 0;
+		return EtcdCalls.await(this.leases.timeToLive(leaseId, LeaseOption.DEFAULT), this.requestTimeout).getTTL() > 0;
 	}
 
 	/**

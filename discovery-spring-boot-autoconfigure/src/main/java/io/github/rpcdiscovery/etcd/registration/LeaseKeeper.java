@@ -43,6 +43,9 @@ final class LeaseKeeper implements AutoCloseable {
 
 	private final long ttlSeconds;
 
+	/** {@code rpc.etcd.request-timeout}: what each call to etcd is given, and what the waits below scale with. */
+	private final Duration requestTimeout;
+
 	private final RegistrationLoop loop;
 
 	private final OutageLog outages;
@@ -76,17 +79,20 @@ final class LeaseKeeper implements AutoCloseable {
 	/** Bumped whenever the lease is attached or detached: reports about an older lease are ignored. */
 	private int generation;
 
-	LeaseKeeper(Client client, EtcdCluster cluster, EtcdRegistration registration, LeaseClock clock) {
+	LeaseKeeper(Client client, EtcdCluster cluster, EtcdRegistration registration, LeaseClock clock,
+			Duration requestTimeout) {
 		this.cluster = cluster;
+		this.requestTimeout = requestTimeout;
 		this.registration = registration;
 		this.ttlSeconds = Math.max(1, registration.ttl().toSeconds());
 		this.outages = new OutageLog(registration.requireKey(), cluster);
 		this.loop = new RegistrationLoop(registration.requireKey(), this::reconcile);
 		this.retries = new RegistrationRetries(client, registration.ttl(), this.outages, this.loop,
 				() -> reconcile("retry"));
-		this.leases = new LeaseCalls(client.getLeaseClient(), registration.requireKey(), cluster, this.ttlSeconds);
+		this.leases = new LeaseCalls(client.getLeaseClient(), registration.requireKey(), cluster, this.ttlSeconds,
+				requestTimeout);
 		this.published = new PublishedLease(this.leases);
-		this.keys = new OwnKeys(client.getKVClient(), registration);
+		this.keys = new OwnKeys(client.getKVClient(), registration, requestTimeout);
 		this.renewals = new LeaseRenewals(client.getLeaseClient(), clock, this.ttlSeconds, registration.requireKey(),
 				this.outages, this.loop);
 		this.watcher = new OwnKeyWatcher(client.getWatchClient(), clock, Duration.ofSeconds(this.ttlSeconds),
@@ -115,7 +121,7 @@ final class LeaseKeeper implements AutoCloseable {
 		this.wantedUp = up;
 		CompletableFuture<Void> done = new CompletableFuture<>();
 		this.loop.post(up ? "status UP" : "status OUT_OF_SERVICE", () -> true, done);
-		RegistrationLoop.waitQuietly(done, EtcdCalls.CALL_TIMEOUT.multipliedBy(3));
+		RegistrationLoop.waitQuietly(done, this.requestTimeout.multipliedBy(3));
 	}
 
 	boolean isUp() {
@@ -173,7 +179,7 @@ final class LeaseKeeper implements AutoCloseable {
 			}
 		});
 		this.loop.shutdown();
-		if (queued && RegistrationLoop.waitQuietly(started, EtcdCalls.CALL_TIMEOUT)) {
+		if (queued && RegistrationLoop.waitQuietly(started, this.requestTimeout)) {
 			RegistrationLoop.waitQuietly(done, LeaseCalls.REVOKE_TIMEOUT.plusSeconds(1));
 		}
 		else if (this.published.withdrawCurrent("deregistered")) {

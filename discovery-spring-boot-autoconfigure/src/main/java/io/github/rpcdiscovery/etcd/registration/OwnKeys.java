@@ -1,6 +1,7 @@
 package io.github.rpcdiscovery.etcd.registration;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
@@ -33,10 +34,14 @@ final class OwnKeys {
 
 	private final String metadataValue;
 
+	private final Duration requestTimeout;
+
 	private boolean conflictReported;
 
-	OwnKeys(KV kv, EtcdRegistration registration) {
+	/** @param requestTimeout how long a write or a read may take ({@code rpc.etcd.request-timeout}) */
+	OwnKeys(KV kv, EtcdRegistration registration, Duration requestTimeout) {
 		this.kv = kv;
+		this.requestTimeout = requestTimeout;
 		this.registration = registration;
 		this.value = registration.value();
 		this.metadataValue = registration.metadataValue();
@@ -53,7 +58,7 @@ final class OwnKeys {
 		TxnResponse response = EtcdCalls.await(this.kv.txn()
 			.Then(Op.put(bytes(on.key()), bytes(this.value), withLease),
 					Op.put(bytes(on.metadataKey()), bytes(this.metadataValue), withLease))
-			.commit());
+			.commit(), this.requestTimeout);
 		return response.getHeader().getRevision();
 	}
 
@@ -70,7 +75,7 @@ final class OwnKeys {
 	long restore(ActiveLease current) throws Exception {
 		TxnResponse read = EtcdCalls.await(this.kv.txn()
 			.Then(Op.get(bytes(current.key()), GetOption.DEFAULT), Op.get(bytes(current.metadataKey()), GetOption.DEFAULT))
-			.commit());
+			.commit(), this.requestTimeout);
 		KeyValue key = single(read.getGetResponses().get(0));
 		KeyValue metadata = single(read.getGetResponses().get(1));
 		if (isOurs(key, current, this.value) && isOurs(metadata, current, this.metadataValue)) {

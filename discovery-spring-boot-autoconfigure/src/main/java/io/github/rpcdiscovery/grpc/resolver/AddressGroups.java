@@ -16,7 +16,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.cloud.client.ServiceInstance;
 
 /**
  * Turns a service's instances into gRPC address groups, one per distinct {@code host:port}, each tagged with that
@@ -40,18 +39,17 @@ public final class AddressGroups {
 	 * @param instances the instances
 	 * @param unresolvable hosts already warned about; updated
 	 */
-	public static List<EquivalentAddressGroup> of(List<ServiceInstance> instances, Set<String> unresolvable) {
+	public static List<EquivalentAddressGroup> of(List<DiscoveredInstance> instances, Set<String> unresolvable) {
 		return of(instances, unresolvable, InetAddress::getByName);
 	}
 
 	/** As {@link #of(List, Set)}, looking host names up with the given lookup. */
-	static List<EquivalentAddressGroup> of(List<ServiceInstance> instances, Set<String> unresolvable,
+	static List<EquivalentAddressGroup> of(List<DiscoveredInstance> instances, Set<String> unresolvable,
 			HostLookup lookup) {
 		Set<String> seen = new LinkedHashSet<>();
 		List<EquivalentAddressGroup> groups = new ArrayList<>(instances.size());
-		for (ServiceInstance instance : instances) {
-			HostAndPort address = (instance instanceof DiscoveredInstance discovered) ? discovered.getAddress()
-					: new HostAndPort(instance.getHost(), instance.getPort());
+		for (DiscoveredInstance instance : instances) {
+			HostAndPort address = instance.getAddress();
 			String id = address.toString();
 			if (!seen.add(id)) {
 				continue;
