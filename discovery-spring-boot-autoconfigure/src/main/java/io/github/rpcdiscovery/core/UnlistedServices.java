@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -18,7 +17,7 @@ import java.util.function.Supplier;
  * <li>{@code registered} (default): such an id resolves here only if the registry holds it when it is first looked up
  * (a key under {@code <id>/} in etcd, an EndpointSlice of the Service in Kubernetes); any other id is left to Spring
  * Cloud's own discovery clients and load-balancer configuration. A "no" is remembered for
- * {@code recheck-interval}, a probe the registry did not answer (down, slow) for a second, in a bounded map.</li>
+ * {@code recheck-interval}; a registry that cannot answer is not waited for twice ({@link UnlistedProbes}).</li>
  * <li>{@code all}: every id resolves here (the registry may get its instances later).</li>
  * <li>{@code none}: only configured ids resolve here.</li>
  * </ul>
@@ -27,16 +26,6 @@ import java.util.function.Supplier;
  * a bounded number of watches, catalog entries and meters. Configured ids are never closed.
  */
 public final class UnlistedServices {
-
-	/** How many "not registered" answers are remembered at most. */
-	static final int MAX_REMEMBERED_ABSENT = 1024;
-
-	/**
-	 * How long a probe that got no answer (registry down, slow or failing) is remembered: an id the registry holds must
-	 * resolve here soon after the registry is back, not a whole {@code recheck-interval} later, while lookups during
-	 * the outage do not each wait for a probe of their own.
-	 */
-	static final Duration RETRY_UNANSWERED = Duration.ofSeconds(1);
 
 	public enum Mode {
 
@@ -65,19 +54,12 @@ public final class UnlistedServices {
 	/** unlisted id → when it was last looked up (nanos); the ids whose watch is open */
 	private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
 
-	/** unlisted id → until when "not registered" holds (nanos); access-ordered, bounded */
-	private final Map<String, Long> absentUntil = new LinkedHashMap<>(16, 0.75f, true) {
-
-		@Override
-		protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-			return size() > MAX_REMEMBERED_ABSENT;
-		}
-
-	};
+	private final UnlistedProbes probes;
 
 	public UnlistedServices(Settings settings, LongSupplier nanoClock) {
 		this.settings = settings;
 		this.nanoClock = nanoClock;
+		this.probes = new UnlistedProbes(settings.recheckInterval(), nanoClock);
 	}
 
 	public Settings settings() {
@@ -94,43 +76,8 @@ public final class UnlistedServices {
 			case ALL -> CompletableFuture.completedFuture(true);
 			case NONE -> CompletableFuture.completedFuture(false);
 			case REGISTERED -> this.lastUsed.containsKey(serviceId) ? CompletableFuture.completedFuture(true)
-					: registered(serviceId, probe, timeout);
+					: this.probes.admission(serviceId, probe, timeout);
 		};
-	}
-
-	private CompletableFuture<Boolean> registered(String serviceId, Supplier<CompletableFuture<Boolean>> probe,
-			Duration timeout) {
-		long now = this.nanoClock.getAsLong();
-		synchronized (this.absentUntil) {
-			Long until = this.absentUntil.get(serviceId);
-			if (until != null && until - now > 0) {
-				return CompletableFuture.completedFuture(false);
-			}
-		}
-		CompletableFuture<Boolean> answer;
-		try {
-			answer = probe.get().copy();
-		}
-		catch (RuntimeException ex) {
-			answer = CompletableFuture.failedFuture(ex);
-		}
-		// the registry cannot tell now (down, slow, failing): Spring Cloud's chain answers, the registry is asked again
-		// soon; a registry that answered "no" is asked again after recheck-interval
-		return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((held, failure) -> {
-			if (failure == null && Boolean.TRUE.equals(held)) {
-				return true;
-			}
-			Duration remembered = (failure != null) ? min(RETRY_UNANSWERED, this.settings.recheckInterval())
-					: this.settings.recheckInterval();
-			synchronized (this.absentUntil) {
-				this.absentUntil.put(serviceId, now + remembered.toNanos());
-			}
-			return false;
-		});
-	}
-
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	/** An unlisted id was looked up (its watch is open, or about to be). Cheap: one map write. */

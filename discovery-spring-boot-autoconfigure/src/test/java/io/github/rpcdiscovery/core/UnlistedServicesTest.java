@@ -48,23 +48,62 @@ class UnlistedServicesTest {
 	}
 
 	@Test
-	void aRegistryThatCouldNotAnswerIsAskedAgainSoonNotAfterTheRecheckInterval() {
+	void aRegistryThatCouldNotAnswerIsNotWaitedForAgainAndIsAskedAgainInTheBackgroundSoon() {
 		UnlistedServices unlisted = unlisted(UnlistedServices.Mode.REGISTERED);
-		// etcd down: the probe fails, then times out; Spring Cloud's chain answers meanwhile
+		// etcd down: the first lookup's probe fails; Spring Cloud's chain answers meanwhile
 		assertThat(unlisted.admission("user.rpc", () -> {
 			this.probes.incrementAndGet();
 			return CompletableFuture.failedFuture(new IllegalStateException("unreachable"));
 		}, Duration.ofSeconds(1)).join()).isFalse();
 		assertThat(admits(unlisted, "user.rpc", true)).as("not asked again at once").isFalse();
-		this.now.addAndGet(UnlistedServices.RETRY_UNANSWERED.toNanos());
-		assertThat(unlisted.admission("user.rpc", () -> {
+		assertThat(this.probes).hasValue(1);
+
+		// a second later the registry is asked again, in the background: the lookup does not wait for it
+		this.now.addAndGet(UnlistedProbes.RETRY_UNANSWERED.toNanos());
+		CompletableFuture<Boolean> background = new CompletableFuture<>();
+		CompletableFuture<Boolean> lookup = unlisted.admission("user.rpc", () -> {
 			this.probes.incrementAndGet();
-			return new CompletableFuture<>();
-		}, Duration.ofMillis(50)).join()).as("still no answer").isFalse();
-		// etcd back: the id it holds resolves here a moment later, not recheck-interval (10 s) later
-		this.now.addAndGet(UnlistedServices.RETRY_UNANSWERED.toNanos());
+			return background;
+		}, Duration.ofMinutes(1));
+		assertThat(lookup).isCompletedWithValue(false);
+		assertThat(admits(unlisted, "user.rpc", true)).as("one background probe at a time").isFalse();
+		assertThat(this.probes).hasValue(2);
+
+		// etcd back: the id it holds resolves here at the next lookup, not recheck-interval (10 s) later
+		background.complete(true);
 		assertThat(admits(unlisted, "user.rpc", true)).isTrue();
 		assertThat(this.probes).hasValue(3);
+	}
+
+	@Test
+	void aProbeThatTimesOutIsNotWaitedForByLaterLookups() {
+		UnlistedServices unlisted = unlisted(UnlistedServices.Mode.REGISTERED);
+		CompletableFuture<Boolean> hanging = new CompletableFuture<>();
+		assertThat(unlisted.admission("slow.rpc", () -> hanging, Duration.ofMillis(50)).join()).isFalse();
+		assertThat(unlisted.admission("slow.rpc", () -> hanging, Duration.ofMinutes(1)))
+			.as("answered at once, not after another timeout")
+			.isCompletedWithValue(false);
+		assertThat(hanging).as("the probe itself is not ended by one caller's timeout").isNotDone();
+	}
+
+	@Test
+	void concurrentFirstLookupsShareOneProbe() {
+		UnlistedServices unlisted = unlisted(UnlistedServices.Mode.REGISTERED);
+		CompletableFuture<Boolean> answer = new CompletableFuture<>();
+		CompletableFuture<Boolean> first = unlisted.admission("user.rpc", () -> {
+			this.probes.incrementAndGet();
+			return answer;
+		}, Duration.ofMinutes(1));
+		CompletableFuture<Boolean> second = unlisted.admission("user.rpc", () -> {
+			this.probes.incrementAndGet();
+			return answer;
+		}, Duration.ofMinutes(1));
+		assertThat(first).isNotDone();
+		assertThat(second).isNotDone();
+		answer.complete(true);
+		assertThat(first.join()).isTrue();
+		assertThat(second.join()).isTrue();
+		assertThat(this.probes).hasValue(1);
 	}
 
 	@Test
