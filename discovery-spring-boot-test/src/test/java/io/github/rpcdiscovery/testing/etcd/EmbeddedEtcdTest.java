@@ -5,8 +5,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -43,8 +48,26 @@ class EmbeddedEtcdTest {
 			.assertStatistics((stats) -> stats.succeeded(2).failed(0));
 		assertThat(SeenServers.seen).hasSize(2);
 		assertThat(SeenServers.seen.get(0)).isSameAs(SeenServers.seen.get(1));
-		assertThat(SeenServers.runningAfterNested).as("still running for the outer class's later tests").isTrue();
+		assertThat(SeenServers.runningAfterNested).as("still running after the nested class, for the outer class")
+			.isTrue();
 		assertThat(SeenServers.seen.get(0).isRunning()).isFalse();
+	}
+
+	@Test
+	void subclassesOfAnAnnotatedBaseClassEachHaveTheirOwnEtcdAlsoWhenRunInParallel() {
+		SeenServers.clear();
+		EngineTestKit.engine("junit-jupiter")
+			.configurationParameters(Map.of("junit.jupiter.execution.parallel.enabled", "true",
+					"junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
+					"junit.jupiter.execution.parallel.config.strategy", "fixed",
+					"junit.jupiter.execution.parallel.config.fixed.parallelism", "2"))
+			.selectors(selectClass(FirstSubclass.class), selectClass(SecondSubclass.class))
+			.execute()
+			.testEvents()
+			.assertStatistics((stats) -> stats.succeeded(2).failed(0));
+		assertThat(SeenServers.seen).hasSize(2);
+		assertThat(SeenServers.seen.get(0)).as("one etcd per test class").isNotSameAs(SeenServers.seen.get(1));
+		assertThat(SeenServers.seen).noneMatch(EmbeddedEtcdServer::isRunning);
 	}
 
 	@Test
@@ -65,13 +88,17 @@ class EmbeddedEtcdTest {
 
 	static final class SeenServers {
 
-		static final List<EmbeddedEtcdServer> seen = new ArrayList<>();
+		static final List<EmbeddedEtcdServer> seen = Collections.synchronizedList(new ArrayList<>());
+
+		/** Holds each subclass's test until the other's runs too, so the two classes overlap. */
+		static volatile CyclicBarrier bothSubclassesRunning = new CyclicBarrier(2);
 
 		static volatile boolean runningAfterNested;
 
 		static void clear() {
 			seen.clear();
 			runningAfterNested = false;
+			bothSubclassesRunning = new CyclicBarrier(2);
 		}
 
 	}
@@ -106,7 +133,12 @@ class EmbeddedEtcdTest {
 		@Test
 		void outer(EmbeddedEtcdServer etcd) {
 			SeenServers.seen.add(etcd);
-			SeenServers.runningAfterNested = etcd.isRunning();
+		}
+
+		/** Runs after the {@code @Nested} class has finished, before this class's etcd stops. */
+		@AfterAll
+		static void recordWhetherEtcdStillRuns() {
+			SeenServers.runningAfterNested = SeenServers.seen.get(0).isRunning();
 		}
 
 		@Nested
@@ -118,6 +150,28 @@ class EmbeddedEtcdTest {
 			}
 
 		}
+
+	}
+
+	@EmbeddedEtcd
+	abstract static class AnnotatedBaseClass {
+
+		@Test
+		void overlapsWithTheOtherSubclass(EmbeddedEtcdServer etcd) throws Exception {
+			SeenServers.bothSubclassesRunning.await(30, TimeUnit.SECONDS);
+			SeenServers.seen.add(etcd);
+			// the other class may have finished by now: its end must not stop this class's etcd
+			SeenServers.bothSubclassesRunning.await(30, TimeUnit.SECONDS);
+			assertThat(healthy(etcd)).isTrue();
+		}
+
+	}
+
+	static class FirstSubclass extends AnnotatedBaseClass {
+
+	}
+
+	static class SecondSubclass extends AnnotatedBaseClass {
 
 	}
 
