@@ -37,6 +37,16 @@ public record EtcdProperties(@DefaultValue List<String> hosts, @Nullable String 
 		hosts = (hosts != null) ? List.copyOf(hosts) : List.of();
 		ttl = (ttl != null) ? ttl : Duration.ofSeconds(10);
 		requestTimeout = (requestTimeout != null) ? requestTimeout : Duration.ofSeconds(3);
+		// blank is unset: a test's own etcd blanks the account and TLS that application.yml sets for the real one
+		user = nullIfBlank(user);
+		pass = nullIfBlank(pass);
+		certFile = nullIfBlank(certFile);
+		certKeyFile = nullIfBlank(certKeyFile);
+		caCertFile = nullIfBlank(caCertFile);
+	}
+
+	private static @Nullable String nullIfBlank(@Nullable String value) {
+		return (value == null || value.isBlank()) ? null : value;
 	}
 
 	public static EtcdProperties empty() {

@@ -22,7 +22,8 @@ import org.springframework.boot.docker.compose.service.connection.DockerComposeC
  * {@code io.github.rpcdiscovery.etcd.user} and {@code io.github.rpcdiscovery.etcd.password}. TLS, when the service
  * listens on https ({@code ETCD_LISTEN_CLIENT_URLS}) or a TLS label is set: the labels
  * {@code io.github.rpcdiscovery.etcd.ca-cert-file}, {@code .cert-file}, {@code .cert-key-file} (PEM files, relative
- * to the compose file's directory) and {@code .insecure-skip-verify}.
+ * to the compose file's directory) and {@code .insecure-skip-verify}. An https service without any of them fails the
+ * startup, asking for the ca-cert-file label. Needs the jetcd client ({@code io.etcd.jetcd.Client}) on the classpath.
  */
 class EtcdDockerComposeConnectionDetailsFactory extends DockerComposeConnectionDetailsFactory<EtcdConnectionDetails> {
 
@@ -33,7 +34,7 @@ class EtcdDockerComposeConnectionDetailsFactory extends DockerComposeConnectionD
 	static final String LABEL_PREFIX = "io.github.rpcdiscovery.etcd.";
 
 	EtcdDockerComposeConnectionDetailsFactory() {
-		super(ETCD_IMAGES);
+		super(ETCD_IMAGES, "io.etcd.jetcd.Client");
 	}
 
 	@Override
@@ -71,7 +72,13 @@ class EtcdDockerComposeConnectionDetailsFactory extends DockerComposeConnectionD
 			String certKeyFile = file(service, labels.get(LABEL_PREFIX + "cert-key-file"));
 			boolean insecure = Boolean.parseBoolean(labels.get(LABEL_PREFIX + "insecure-skip-verify"));
 			boolean https = listen != null && listen.strip().startsWith("https://");
-			if (!https && caCertFile == null && certFile == null && !insecure) {
+			if (caCertFile == null && certFile == null && !insecure) {
+				if (https) {
+					// TLS needs something to trust: without it the client would speak plain text to an https port
+					throw new IllegalStateException("etcd service '" + service.name() + "' listens on " + listen
+							+ ": label it with " + LABEL_PREFIX + "ca-cert-file (the PEM CA of its certificate, "
+							+ "relative to the compose file) or " + LABEL_PREFIX + "insecure-skip-verify: true");
+				}
 				return null;
 			}
 			return new Tls(caCertFile, certFile, certKeyFile, insecure);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ByteArrayResource;
 
@@ -73,6 +74,34 @@ class GoZeroYamlBindingTest {
 		assertThat(etcd.ttl()).isEqualTo(Duration.ofSeconds(10));
 		EtcdTarget anyId = (EtcdTarget) DiscoveryPlanResolver.resolve(properties).upstreamFor("order.rpc").get().target();
 		assertThat(anyId.key()).isEqualTo("order.rpc");
+	}
+
+	@Test
+	void blankAccountAndTlsValuesOverATestMeanNone() throws IOException {
+		StandardEnvironment environment = new StandardEnvironment();
+		new YamlPropertySourceLoader().load("go-zero", new ByteArrayResource("""
+				Rpc:
+				  Etcd:
+				    Hosts:
+				    - 127.0.0.1:2379
+				    User: svc
+				    Pass: secret
+				    CertFile: /tls/client.pem
+				    CertKeyFile: /tls/client-key.pem
+				    CACertFile: /tls/ca.pem
+				""".getBytes())).forEach(environment.getPropertySources()::addFirst);
+		// what a test's own etcd puts first to reach a plain etcd
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("test", java.util.Map.of("rpc.etcd.user", "", "rpc.etcd.pass", "",
+					"rpc.etcd.cert-file", "", "rpc.etcd.cert-key-file", "", "rpc.etcd.ca-cert-file", "")));
+		EtcdProperties etcd = new Binder(ConfigurationPropertySources.get(environment))
+			.bindOrCreate("rpc", RpcProperties.class)
+			.etcd();
+		assertThat(etcd.user()).isNull();
+		assertThat(etcd.pass()).isNull();
+		assertThat(etcd.certFile()).isNull();
+		assertThat(etcd.certKeyFile()).isNull();
+		assertThat(etcd.caCertFile()).isNull();
 	}
 
 	@Test

@@ -19,8 +19,10 @@ import org.springframework.boot.docker.compose.core.DockerComposeFile;
 import org.springframework.boot.docker.compose.core.ImageReference;
 import org.springframework.boot.docker.compose.core.RunningService;
 import org.springframework.boot.docker.compose.service.connection.DockerComposeConnectionSources;
+import org.springframework.boot.test.context.FilteredClassLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * An etcd service of {@code compose.yaml} becomes the application's {@link EtcdConnectionDetails}, through Spring
@@ -74,6 +76,33 @@ class EtcdDockerComposeConnectionDetailsFactoryTests {
 		Map<Class<?>, ConnectionDetails> found = factories().getConnectionDetails(
 				DockerComposeConnectionSources.of(new Service("redis:7", Map.of(), Map.of())), false);
 		assertThat(found).doesNotContainKey(EtcdConnectionDetails.class);
+	}
+
+	@Test
+	void anHttpsServiceWithoutTlsLabelsFailsAskingForTheCaCertificateLabel() {
+		Service https = new Service("quay.io/coreos/etcd:v3.5.21",
+				Map.of("ETCD_LISTEN_CLIENT_URLS", "https://0.0.0.0:2379"), Map.of());
+		assertThatThrownBy(() -> detailsOf(https)).hasStackTraceContaining("io.github.rpcdiscovery.etcd.ca-cert-file");
+		Service trusting = new Service("quay.io/coreos/etcd:v3.5.21",
+				Map.of("ETCD_LISTEN_CLIENT_URLS", "https://0.0.0.0:2379"),
+				Map.of("io.github.rpcdiscovery.etcd.insecure-skip-verify", "true"));
+		assertThat(detailsOf(trusting).getTls()).isEqualTo(new EtcdConnectionDetails.Tls(null, null, null, true));
+	}
+
+	@Test
+	void withoutTheJetcdClientOnTheClasspathAnEtcdServiceIsNotUsed() {
+		Thread thread = Thread.currentThread();
+		ClassLoader original = thread.getContextClassLoader();
+		thread.setContextClassLoader(new FilteredClassLoader("io.etcd.jetcd"));
+		try {
+			Map<Class<?>, ConnectionDetails> found = factories().getConnectionDetails(
+					DockerComposeConnectionSources.of(new Service("quay.io/coreos/etcd:v3.5.21", Map.of(), Map.of())),
+					false);
+			assertThat(found).doesNotContainKey(EtcdConnectionDetails.class);
+		}
+		finally {
+			thread.setContextClassLoader(original);
+		}
 	}
 
 	private static EtcdConnectionDetails detailsOf(RunningService service) {

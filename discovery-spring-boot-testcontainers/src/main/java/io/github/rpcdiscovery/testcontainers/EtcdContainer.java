@@ -59,6 +59,8 @@ public class EtcdContainer extends GenericContainer<EtcdContainer> {
 
 	private @Nullable Path clientKey;
 
+	private final List<String> extraArguments = new ArrayList<>();
+
 	/** {@value #DEFAULT_IMAGE}:{@value #DEFAULT_TAG} */
 	public EtcdContainer() {
 		this(DEFAULT_TAG);
@@ -79,6 +81,18 @@ public class EtcdContainer extends GenericContainer<EtcdContainer> {
 		image.assertCompatibleWith(DockerImageName.parse(DEFAULT_IMAGE),
 				DockerImageName.parse("gcr.io/etcd-development/etcd"));
 		withExposedPorts(CLIENT_PORT, METRICS_PORT);
+		// /health answers 200 once the member has a leader; set here so that waitingFor(...) replaces it
+		waitingFor(Wait.forHttp("/health").forPort(METRICS_PORT).forStatusCode(200));
+	}
+
+	/**
+	 * Adds flags to the etcd command line this container builds (client and metrics URLs, TLS), e.g.
+	 * {@code withEtcdArgument("--auto-compaction-retention", "1")}. {@code withCommand(...)} instead replaces the whole
+	 * command line, TLS flags included.
+	 */
+	public EtcdContainer withEtcdArgument(String... arguments) {
+		this.extraArguments.addAll(List.of(arguments));
+		return self();
 	}
 
 	/**
@@ -107,7 +121,7 @@ public class EtcdContainer extends GenericContainer<EtcdContainer> {
 
 	/**
 	 * Requires clients to present a certificate signed by the CA of {@link #withTls} (mutual TLS); the connection
-	 * details carry this one.
+	 * details carry this one. Without {@link #withTls} the container refuses to start.
 	 */
 	public EtcdContainer withClientCertificate(Path certificate, Path key) {
 		this.clientCertificate = certificate;
@@ -119,6 +133,14 @@ public class EtcdContainer extends GenericContainer<EtcdContainer> {
 
 	@Override
 	protected void configure() {
+		if (this.clientCertificate != null && !usesTls()) {
+			throw new IllegalStateException(
+					"withClientCertificate needs withTls(serverCertificate, serverKey, caCertificate): mutual TLS "
+							+ "is on top of TLS, and without it etcd would serve plain text");
+		}
+		if (getCommandParts().length > 0) {
+			return; // the user's withCommand(...)
+		}
 		String url = scheme() + "://0.0.0.0:" + CLIENT_PORT;
 		List<String> command = new ArrayList<>(List.of("etcd", "--name", "etcd", "--data-dir", "/var/lib/etcd",
 				"--listen-client-urls", url, "--advertise-client-urls", url, "--listen-metrics-urls",
@@ -129,9 +151,8 @@ public class EtcdContainer extends GenericContainer<EtcdContainer> {
 				command.addAll(List.of("--client-cert-auth", "--trusted-ca-file", TLS_DIR + "/ca.pem"));
 			}
 		}
+		command.addAll(this.extraArguments);
 		setCommand(command.toArray(String[]::new));
-		// /health answers 200 once the member has a leader
-		setWaitStrategy(Wait.forHttp("/health").forPort(METRICS_PORT).forStatusCode(200));
 	}
 
 	@Override

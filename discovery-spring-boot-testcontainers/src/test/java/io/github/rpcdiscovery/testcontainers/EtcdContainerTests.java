@@ -1,8 +1,13 @@
 package io.github.rpcdiscovery.testcontainers;
 
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.wait.strategy.HttpWaitStrategy;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.containers.wait.strategy.WaitStrategy;
 import org.testcontainers.utility.DockerImageName;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,6 +43,43 @@ class EtcdContainerTests {
 			.doesNotContain("--cert-file");
 		assertThat(etcd.getExposedPorts()).containsExactly(2379, 2381);
 		assertThat(etcd.getTls()).isNull();
+	}
+
+	@Test
+	void waitsForHealthOnThePlainMetricsPort() {
+		EtcdContainer etcd = new EtcdContainer();
+		etcd.configure();
+		assertThat(etcd).extracting("waitStrategy")
+			.isInstanceOf(HttpWaitStrategy.class)
+			.extracting("path", "livenessPort", "statusCodes")
+			.containsExactly("/health", Optional.of(2381), Set.of(200));
+	}
+
+	@Test
+	void theUsersOwnCommandAndWaitStrategyAreKept() {
+		WaitStrategy listening = Wait.forListeningPort();
+		EtcdContainer etcd = new EtcdContainer().withCommand("etcd", "--name", "mine").waitingFor(listening);
+		etcd.configure();
+		assertThat(etcd.getCommandParts()).containsExactly("etcd", "--name", "mine");
+		assertThat(etcd).extracting("waitStrategy").isSameAs(listening);
+	}
+
+	@Test
+	void withEtcdArgumentAddsToTheCommandKeepingTlsFlags() {
+		EtcdContainer etcd = new EtcdContainer()
+			.withTls(Path.of("/certs/server.pem"), Path.of("/certs/server-key.pem"), Path.of("/certs/ca.pem"))
+			.withEtcdArgument("--auto-compaction-retention", "1");
+		etcd.configure();
+		assertThat(etcd.getCommandParts()).containsSequence("--auto-compaction-retention", "1")
+			.containsSequence("--listen-client-urls", "https://0.0.0.0:2379")
+			.contains("--cert-file");
+	}
+
+	@Test
+	void aClientCertificateWithoutTlsIsRefused() {
+		EtcdContainer etcd = new EtcdContainer().withClientCertificate(Path.of("/certs/client.pem"),
+				Path.of("/certs/client-key.pem"));
+		assertThatIllegalStateException().isThrownBy(etcd::configure).withMessageContaining("withTls");
 	}
 
 	@Test
