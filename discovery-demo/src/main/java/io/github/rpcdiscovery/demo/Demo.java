@@ -158,7 +158,8 @@ public final class Demo {
 		List<String> args = new ArrayList<>(List.of("--server.address=" + host, "--server.port=" + port));
 		if (etcdMode) {
 			args.addAll(List.of("--spring.profiles.active=etcd", "--rpc.listen-on=" + host,
-					"--rpc.etcd.hosts=" + this.etcd.hostAndPort(), "--rpc.etcd.ttl=" + TTL));
+					"--rpc.etcd.hosts=" + this.etcd.hostAndPort(), "--rpc.etcd.ttl=" + TTL,
+					"--rpc.etcd.request-timeout=1s"));
 		}
 		ManagedApp app = ManagedApp.jar("server-" + n, jar("sample-server"), this.work, jvmArgs(), args);
 		this.apps.add(app);

@@ -1,5 +1,6 @@
 package io.github.rpcdiscovery.autoconfigure;
 
+import io.github.rpcdiscovery.config.DiscoveryPlanResolver;
 import io.github.rpcdiscovery.config.EtcdProperties;
 import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
@@ -32,7 +33,8 @@ final class EtcdAutoConfiguration {
 	@ConditionalOnMissingBean
 	EtcdConnections rpcEtcdConnections(ObjectProvider<RpcProperties> properties) {
 		RpcProperties rpc = properties.getIfAvailable();
-		return (rpc != null) ? new EtcdConnections(rpc.etcd().requestTimeout()) : new EtcdConnections();
+		return (rpc != null) ? new EtcdConnections(DiscoveryPlanResolver.requestTimeout(rpc.etcd()))
+				: new EtcdConnections();
 	}
 
 }

@@ -27,11 +27,14 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties({ RpcProperties.class, EtcdDiscoveryProperties.class })
 final class EtcdDiscoveryAutoConfiguration {
 
-	/** {@code rpc.etcd.discovery.*}; an application's own settings bean replaces it. */
+	/**
+	 * {@code rpc.etcd.discovery.*}, with the clients' deadline ({@code rpc.etcd.request-timeout}) as the read timeout
+	 * so the two agree; an application's own settings bean replaces it.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	EtcdDiscoverySettings rpcEtcdDiscoverySettings(EtcdDiscoveryProperties properties) {
-		return new EtcdDiscoverySettings(EtcdDiscoverySettings.defaults().requestTimeout(),
+	EtcdDiscoverySettings rpcEtcdDiscoverySettings(EtcdDiscoveryProperties properties, EtcdConnections connections) {
+		return new EtcdDiscoverySettings(connections.requestTimeout(),
 				properties.initialBackoff(), properties.maxBackoff(), properties.pageSize(), properties.batchSize(),
 				properties.maxConcurrentLoads());
 	}

@@ -35,6 +35,9 @@ public final class DiscoveryPlanResolver {
 
 	static final Duration MIN_TTL = Duration.ofSeconds(2);
 
+	/** Shorter than this, etcd calls time out even on a healthy local cluster. */
+	static final Duration MIN_REQUEST_TIMEOUT = Duration.ofMillis(100);
+
 	private DiscoveryPlanResolver() {
 	}
 
@@ -82,6 +85,7 @@ public final class DiscoveryPlanResolver {
 
 	private static @Nullable EtcdCluster defaultCluster(EtcdProperties etcd) {
 		validateEtcd("rpc.etcd", etcd);
+		requestTimeout(etcd);
 		if (etcd.hosts().isEmpty()) {
 			if (etcd.key() != null && !etcd.key().isBlank()) {
 				throw new InvalidRpcPropertyException("rpc.etcd.hosts", "[]", "rpc.etcd.key is set ('" + etcd.key()
@@ -190,10 +194,7 @@ public final class DiscoveryPlanResolver {
 			}
 			hostAndPort(property, withoutScheme(host), "write the etcd endpoint as host:port, e.g. 127.0.0.1:2379");
 		}
-		if (etcd.ttl().compareTo(MIN_TTL) < 0) {
-			throw new InvalidRpcPropertyException(prefix + ".ttl", print(etcd.ttl()), "etcd grants leases of at least 2s"
-					+ " (it silently raises shorter ones)", "set " + prefix + ".ttl to 2s or more; go-zero uses 10s");
-		}
+		checkTtl(prefix, etcd);
 		if (etcd.id() < 0) {
 			throw new InvalidRpcPropertyException(prefix + ".id", etcd.id(), "the id is negative",
 					"set a positive id, or 0 to use the lease id as the key suffix");
@@ -208,6 +209,45 @@ public final class DiscoveryPlanResolver {
 		if (key && !cert) {
 			throw new InvalidRpcPropertyException(prefix + ".cert-file", "", prefix + ".cert-key-file is set but the"
 					+ " client certificate is not", "set " + prefix + ".cert-file to the PEM client certificate");
+		}
+	}
+
+	/**
+	 * The deadline of every etcd request, {@code rpc.etcd.request-timeout}, checked as the plan checks it: for the
+	 * shared etcd clients, which may be created before the plan. Only the top-level block sets it. Spring binds a bare
+	 * number as milliseconds (ttl is seconds), so {@code request-timeout: 5} would fail every call. Registration grants
+	 * a lease and then writes the key, each within the timeout: at half the TTL or more, the lease can expire before
+	 * its first renewal.
+	 * @param etcd the top-level {@code rpc.etcd} block
+	 * @throws InvalidRpcPropertyException if the timeout is below 100ms or at least half of {@code rpc.etcd.ttl}, or
+	 * the TTL itself is below 2s
+	 */
+	public static Duration requestTimeout(EtcdProperties etcd) {
+		checkTtl("rpc.etcd", etcd);
+		String property = "rpc.etcd.request-timeout";
+		Duration timeout = etcd.requestTimeout();
+		if (timeout.compareTo(MIN_REQUEST_TIMEOUT) < 0) {
+			long millis = timeout.toMillis();
+			String fix = (millis > 0) ? "a bare number is milliseconds: write " + millis + "s, not " + millis
+					+ " (100ms or more, below half of rpc.etcd.ttl); go-zero uses 3s"
+					: "set " + property + " to 100ms or more, below half of rpc.etcd.ttl; go-zero uses 3s";
+			throw new InvalidRpcPropertyException(property, print(timeout), "the deadline of each etcd request is below "
+					+ print(MIN_REQUEST_TIMEOUT) + ", so etcd calls fail even when etcd is healthy", fix);
+		}
+		Duration halfTtl = etcd.ttl().dividedBy(2);
+		if (timeout.compareTo(halfTtl) >= 0) {
+			throw new InvalidRpcPropertyException(property, print(timeout), "it is at least half of rpc.etcd.ttl ("
+					+ print(etcd.ttl()) + "): a lease grant and a key write that take this long can let the lease"
+					+ " expire before its first renewal", "set " + property + " below " + print(halfTtl)
+							+ ", or raise rpc.etcd.ttl above " + print(timeout.multipliedBy(2)));
+		}
+		return timeout;
+	}
+
+	private static void checkTtl(String prefix, EtcdProperties etcd) {
+		if (etcd.ttl().compareTo(MIN_TTL) < 0) {
+			throw new InvalidRpcPropertyException(prefix + ".ttl", print(etcd.ttl()), "etcd grants leases of at least 2s"
+					+ " (it silently raises shorter ones)", "set " + prefix + ".ttl to 2s or more; go-zero uses 10s");
 		}
 	}
 

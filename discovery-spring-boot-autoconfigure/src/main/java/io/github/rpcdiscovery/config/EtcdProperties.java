@@ -26,7 +26,9 @@ import org.springframework.boot.convert.DurationUnit;
  * @param ttl Lease TTL of the registration; at least 2s (etcd's minimum). A bare number is seconds.
  * @param requestTimeout Deadline of every single etcd request (read, write, lease grant or revoke; not the watch and
  * keep-alive streams), as go-zero's 3s request timeout. A request that etcd, down or unreachable, does not answer in
- * time fails and is dropped instead of waiting for the connection. Only the top-level rpc.etcd block sets it.
+ * time fails and is dropped instead of waiting for the connection. Only the top-level rpc.etcd block sets it. Write
+ * the unit: a bare number is milliseconds (5 is 5ms, not 5s). At least 100ms and below half of rpc.etcd.ttl (a lease
+ * grant then a key write that take longer could outlive the lease); a shorter ttl needs a shorter timeout.
  */
 public record EtcdProperties(@DefaultValue List<String> hosts, @Nullable String key, long id, @Nullable String user,
 		@Nullable String pass, @Nullable String certFile, @Nullable String certKeyFile, @Nullable String caCertFile,

@@ -190,12 +190,17 @@ public final class ServiceCatalog {
 		}
 		List<DiscoveredInstance> added = new ArrayList<>();
 		List<DiscoveredInstance> updated = new ArrayList<>();
-		for (DiscoveredInstance instance : next.values()) {
-			DiscoveredInstance old = before.get(instance.getInstanceId());
+		for (Map.Entry<String, DiscoveredInstance> entry : next.entrySet()) {
+			DiscoveredInstance instance = entry.getValue();
+			DiscoveredInstance old = before.get(entry.getKey());
 			if (old == null) {
 				added.add(instance);
 			}
-			else if (!old.equals(instance)) {
+			else if (old.equals(instance)) {
+				// sources build new objects on every change: keep the old one, so views made from it stay valid
+				entry.setValue(old);
+			}
+			else {
 				updated.add(instance);
 			}
 		}

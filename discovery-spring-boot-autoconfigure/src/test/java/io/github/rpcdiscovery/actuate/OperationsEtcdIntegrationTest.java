@@ -165,7 +165,8 @@ class OperationsEtcdIntegrationTest {
 
 	private ConfigurableApplicationContext start(String... extra) {
 		List<String> properties = new ArrayList<>(List.of("spring.application.name=" + SERVICE,
-				"rpc.etcd.hosts=" + this.etcd.hostAndPort(), "rpc.etcd.ttl=3", "rpc.listen-on=" + ADDRESS,
+				"rpc.etcd.hosts=" + this.etcd.hostAndPort(), "rpc.etcd.ttl=3",
+				"rpc.etcd.request-timeout=1s", "rpc.listen-on=" + ADDRESS,
 				"rpc.clients[0].etcd.key=" + SERVICE, "management.endpoints.web.exposure.include=rpc,health",
 				"management.endpoint.health.show-details=always"));
 		properties.addAll(List.of(extra));

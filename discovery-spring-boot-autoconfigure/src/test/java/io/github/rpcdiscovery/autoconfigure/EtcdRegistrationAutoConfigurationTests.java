@@ -72,11 +72,11 @@ class EtcdRegistrationAutoConfigurationTests {
 	@Test
 	void goZeroYamlPastedAsIsCounts() {
 		this.runner.withPropertyValues("Rpc.Etcd.Hosts[0]=127.0.0.1:2379", "Rpc.Etcd.Key=order.rpc", "Rpc.Etcd.ID=7",
-				"Rpc.Etcd.Ttl=5").run((context) -> {
+				"Rpc.Etcd.Ttl=7").run((context) -> {
 					EtcdRegistration registration = context.getBean(EtcdRegistration.class);
 					assertThat(registration.key()).isEqualTo("order.rpc");
 					assertThat(registration.fixedId()).isEqualTo(7);
-					assertThat(registration.ttl()).hasSeconds(5);
+					assertThat(registration.ttl()).hasSeconds(7);
 				});
 	}
 

@@ -3,6 +3,7 @@ package io.github.rpcdiscovery.autoconfigure;
 import java.time.Duration;
 
 import io.github.rpcdiscovery.etcd.EtcdConnections;
+import io.github.rpcdiscovery.etcd.EtcdDiscoverySettings;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -28,6 +29,13 @@ class EtcdRequestTimeoutPropertyTests {
 		this.runner.withPropertyValues("rpc.etcd.request-timeout=1500ms")
 			.run((context) -> assertThat(context.getBean(EtcdConnections.class).requestTimeout())
 				.isEqualTo(Duration.ofMillis(1500)));
+	}
+
+	@Test
+	void theSettingIsTheDeadlineOfEtcdDiscoveryReads() {
+		this.runner.withPropertyValues("rpc.etcd.request-timeout=4s")
+			.run((context) -> assertThat(context.getBean(EtcdDiscoverySettings.class).requestTimeout())
+				.isEqualTo(Duration.ofSeconds(4)));
 	}
 
 }

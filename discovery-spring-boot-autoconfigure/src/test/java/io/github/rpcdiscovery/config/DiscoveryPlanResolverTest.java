@@ -114,6 +114,19 @@ class DiscoveryPlanResolverTest {
 	}
 
 	@ParameterizedTest(name = "{0}")
+	@CsvSource({ "rpc.etcd.hosts=127.0.0.1:2379", "rpc.etcd.request-timeout=100ms",
+			"rpc.etcd.request-timeout=4999ms", "rpc.etcd.ttl=30s;rpc.etcd.request-timeout=10s" })
+	void aRequestTimeoutFromAFewHundredMillisecondsToBelowHalfTheTtlIsAccepted(String pairs) {
+		assertThat(plan(pairs.split(";"))).isNotNull();
+	}
+
+	@Test
+	void theDefaultRequestTimeoutIsAccepted() {
+		assertThat(bind().etcd().requestTimeout()).hasSeconds(3);
+		assertThat(plan("rpc.etcd.hosts=127.0.0.1:2379")).isNotNull();
+	}
+
+	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', value = {
 			// property=value pairs separated by ';' | property named | value named | words of the fix
 			"rpc.name=a;rpc.endpoints=127.0.0.1|rpc.endpoints[0]|127.0.0.1|host:port",
@@ -128,6 +141,10 @@ class DiscoveryPlanResolverTest {
 			"rpc.etcd.hosts[0]=127.0.0.1:2379;rpc.etcd.hosts[1]= |rpc.etcd.hosts[1]||remove the blank entry",
 			"rpc.etcd.hosts=127.0.0.1:2379;rpc.etcd.ttl=1|rpc.etcd.ttl|1s|2s or more",
 			"rpc.etcd.hosts=127.0.0.1:2379;rpc.etcd.ttl=1500ms|rpc.etcd.ttl|1500ms|2s or more",
+			"rpc.etcd.request-timeout=5|rpc.etcd.request-timeout|5ms|write 5s, not 5",
+			"rpc.etcd.request-timeout=99ms|rpc.etcd.request-timeout|99ms|100ms or more",
+			"rpc.etcd.request-timeout=-1s|rpc.etcd.request-timeout|-1s|100ms or more",
+			"rpc.etcd.request-timeout=5s|rpc.etcd.request-timeout|5s|raise rpc.etcd.ttl",
 			"rpc.etcd.hosts=127.0.0.1:2379;rpc.etcd.cert-file=/tls/client.pem|rpc.etcd.cert-key-file||PKCS#8",
 			"rpc.endpoints=127.0.0.1:8080|rpc.name||add rpc.name",
 			"rpc.clients[0].target=direct:///127.0.0.1:8080|rpc.clients[0].name||add rpc.clients[0].name",

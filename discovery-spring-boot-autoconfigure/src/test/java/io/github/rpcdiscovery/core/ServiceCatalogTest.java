@@ -71,6 +71,22 @@ class ServiceCatalogTest {
 	}
 
 	@Test
+	void anUnchangedInstanceKeepsItsObjectWhenAnotherOneChanges() {
+		DiscoveredInstance stays = instance("s", "127.0.0.1:1");
+		this.catalog.update("s", List.of(stays, instance("s", "127.0.0.2:1")), "a");
+		DiscoveredInstance zoned = new DiscoveredInstance("s", HostAndPort.parse("127.0.0.2:1"), "test",
+				Map.of("zone", "z1"));
+
+		CatalogChange change = this.catalog.update("s", List.of(instance("s", "127.0.0.1:1"), zoned), "b");
+
+		assertThat(change.updated()).containsExactly(zoned);
+		assertThat(change.current().instances()).hasSize(2);
+		assertThat(change.current().instances().get(0)).isSameAs(stays);
+		assertThat(change.current().instances().get(1)).isSameAs(zoned);
+		assertThat(this.catalog.instances("s").get(0)).isSameAs(stays);
+	}
+
+	@Test
 	void duplicatesByInstanceIdKeepTheFirstAndListsAreSorted() {
 		this.catalog.update("s", List.of(instance("s", "127.0.0.3:1"), instance("s", "127.0.0.1:1"),
 				instance("s", "127.0.0.3:1")), "a");

@@ -37,6 +37,23 @@ class InvalidRpcPropertyFailureAnalyzerTest {
 		assertThat(analysis.getAction()).startsWith("Fix " + property + ":");
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', value = {
+			// a bare number binds as milliseconds: every etcd call would time out
+			"--rpc.etcd.request-timeout=5|5ms|below 100ms|write 5s, not 5",
+			"--rpc.etcd.request-timeout=0|0s|below 100ms|100ms or more",
+			// a grant then a write that may take this long can outlive the lease
+			"--rpc.etcd.request-timeout=5s|5s|half of rpc.etcd.ttl (10s)|raise rpc.etcd.ttl",
+			"--rpc.etcd.ttl=4s;--rpc.etcd.request-timeout=3s|3s|half of rpc.etcd.ttl (4s)|below 2s" })
+	void aRequestTimeoutThatCannotWorkIsReportedWithItsFix(String args, String value, String problem, String fix) {
+		Throwable failure = catchThrowable(() -> start(args.split(";")));
+		FailureAnalysis analysis = analyze(failure);
+		assertThat(analysis.getDescription()).contains("Property: rpc.etcd.request-timeout")
+			.contains("Value: '" + value + "'")
+			.contains(problem);
+		assertThat(analysis.getAction()).startsWith("Fix rpc.etcd.request-timeout:").contains(fix);
+	}
+
 	@Test
 	void passwordsNeverReachTheReport() {
 		Throwable failure = catchThrowable(() -> start("--rpc.etcd.hosts=127.0.0.1:2379", "--rpc.etcd.pass=s3cr3t",

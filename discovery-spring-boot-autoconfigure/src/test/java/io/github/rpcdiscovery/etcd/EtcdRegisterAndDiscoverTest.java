@@ -89,8 +89,8 @@ class EtcdRegisterAndDiscoverTest {
 		return ManagedApp.main(key, System.getProperty("java.class.path"), RegistrationTestApp.class.getName(), work,
 				List.of("-Xshare:off", "-XX:TieredStopAtLevel=1"),
 				List.of("--spring.application.name=" + key, "--rpc.etcd.hosts=" + etcd.hostAndPort(),
-						"--rpc.etcd.ttl=" + TTL.toSeconds(), "--rpc.listen-on=" + host, "--server.address=" + host,
-						"--server.port=0", "--spring.cloud.loadbalancer.enabled=false"));
+						"--rpc.etcd.ttl=" + TTL.toSeconds(), "--rpc.etcd.request-timeout=1s", "--rpc.listen-on=" + host,
+						"--server.address=" + host, "--server.port=0", "--spring.cloud.loadbalancer.enabled=false"));
 	}
 
 	private static List<ServiceInstance> awaitInstances(String serviceId, int count) {

@@ -163,7 +163,8 @@ class EtcdRegistrationIntegrationTest {
 
 	@Test
 	void aFixedIdIsTheKeySuffix() {
-		ConfigurableApplicationContext app = RegistrationTestApp.start(properties("rpc.etcd.id=42", "rpc.etcd.ttl=5"));
+		ConfigurableApplicationContext app = RegistrationTestApp
+			.start(properties("rpc.etcd.id=42", "rpc.etcd.ttl=5", "rpc.etcd.request-timeout=2s"));
 		try {
 			assertThat(this.state.entries("user.rpc/")).containsOnlyKeys("user.rpc/42");
 			assertThat(this.state.ttl(this.state.leaseOf("user.rpc/42"))[0]).isEqualTo(5);

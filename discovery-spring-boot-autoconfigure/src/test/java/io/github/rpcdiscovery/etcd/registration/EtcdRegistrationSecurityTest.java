@@ -193,7 +193,8 @@ class EtcdRegistrationSecurityTest {
 		@Test
 		void anEtcdRestartInvalidatesEveryTokenAndTheRegistrationCarriesOn(CapturedOutput output) {
 			ConfigurableApplicationContext app = RegistrationTestApp.start(properties(this.etcd.hostAndPort(),
-					"rpc.etcd.user=app", "rpc.etcd.pass=" + APP_PASSWORD, "rpc.etcd.ttl=3"));
+					"rpc.etcd.user=app", "rpc.etcd.pass=" + APP_PASSWORD, "rpc.etcd.ttl=3",
+					"rpc.etcd.request-timeout=1s"));
 			try {
 				String key = state().entries("secure.rpc/").keySet().iterator().next();
 				this.etcd.kill();

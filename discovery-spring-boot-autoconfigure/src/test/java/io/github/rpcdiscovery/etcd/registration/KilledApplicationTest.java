@@ -80,7 +80,8 @@ class KilledApplicationTest {
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:off",
 				"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
 				RegistrationTestApp.class.getName(), "--spring.application.name=" + name,
-				"--rpc.etcd.hosts=" + etcd.hostAndPort(), "--rpc.etcd.ttl=" + TTL.toSeconds(), "--rpc.listen-on=" + host,
+				"--rpc.etcd.hosts=" + etcd.hostAndPort(), "--rpc.etcd.ttl=" + TTL.toSeconds(),
+				"--rpc.etcd.request-timeout=1s", "--rpc.listen-on=" + host,
 				"--server.address=" + host, "--server.port=0", "--spring.cloud.loadbalancer.enabled=false"));
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}
