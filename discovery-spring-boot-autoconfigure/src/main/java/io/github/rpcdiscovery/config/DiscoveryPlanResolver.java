@@ -38,6 +38,9 @@ public final class DiscoveryPlanResolver {
 	/** Shorter than this, etcd calls time out even on a healthy local cluster. */
 	static final Duration MIN_REQUEST_TIMEOUT = Duration.ofMillis(100);
 
+	/** go-zero's request timeout: the default of {@code rpc.etcd.request-timeout} unless the TTL is short. */
+	static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
+
 	private DiscoveryPlanResolver() {
 	}
 
@@ -219,6 +222,7 @@ public final class DiscoveryPlanResolver {
 	 * a lease and then writes the key, each within the timeout: at half the TTL or more, the lease can expire before
 	 * its first renewal.
 	 * @param etcd the top-level {@code rpc.etcd} block
+	 * @return the timeout set, or by default 3s (a third of the TTL when that is shorter)
 	 * @throws InvalidRpcPropertyException if the timeout is below 100ms or at least half of {@code rpc.etcd.ttl}, or
 	 * the TTL itself is below 2s
 	 */
@@ -226,6 +230,11 @@ public final class DiscoveryPlanResolver {
 		checkTtl("rpc.etcd", etcd);
 		String property = "rpc.etcd.request-timeout";
 		Duration timeout = etcd.requestTimeout();
+		if (timeout == null) {
+			// go-zero's request timeout, shortened for a short TTL so that the default never fails the check below
+			Duration thirdOfTtl = etcd.ttl().dividedBy(3);
+			return (thirdOfTtl.compareTo(DEFAULT_REQUEST_TIMEOUT) < 0) ? thirdOfTtl : DEFAULT_REQUEST_TIMEOUT;
+		}
 		if (timeout.compareTo(MIN_REQUEST_TIMEOUT) < 0) {
 			long millis = timeout.toMillis();
 			String fix = (millis > 0) ? "a bare number is milliseconds: write " + millis + "s, not " + millis

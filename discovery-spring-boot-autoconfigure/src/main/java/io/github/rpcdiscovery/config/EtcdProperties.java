@@ -25,20 +25,19 @@ import org.springframework.boot.convert.DurationUnit;
  * @param insecureSkipVerify Do not verify etcd's server certificate (go-zero: Etcd.InsecureSkipVerify).
  * @param ttl Lease TTL of the registration; at least 2s (etcd's minimum). A bare number is seconds.
  * @param requestTimeout Deadline of every single etcd request (read, write, lease grant or revoke; not the watch and
- * keep-alive streams), as go-zero's 3s request timeout. A request that etcd, down or unreachable, does not answer in
- * time fails and is dropped instead of waiting for the connection. Only the top-level rpc.etcd block sets it. Write
- * the unit: a bare number is milliseconds (5 is 5ms, not 5s). At least 100ms and below half of rpc.etcd.ttl (a lease
- * grant then a key write that take longer could outlive the lease); a shorter ttl needs a shorter timeout.
+ * keep-alive streams). A request that etcd, down or unreachable, does not answer in time fails and is dropped instead
+ * of waiting for the connection. Default: go-zero's 3s, or a third of rpc.etcd.ttl when that is shorter. Only the
+ * top-level rpc.etcd block sets it. Write the unit: a bare number is milliseconds (5 is 5ms, not 5s). At least 100ms
+ * and below half of rpc.etcd.ttl (a lease grant then a key write that take longer could outlive the lease).
  */
 public record EtcdProperties(@DefaultValue List<String> hosts, @Nullable String key, long id, @Nullable String user,
 		@Nullable String pass, @Nullable String certFile, @Nullable String certKeyFile, @Nullable String caCertFile,
 		boolean insecureSkipVerify, @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration ttl,
-		@DefaultValue("3s") Duration requestTimeout) {
+		@Nullable Duration requestTimeout) {
 
 	public EtcdProperties {
 		hosts = (hosts != null) ? List.copyOf(hosts) : List.of();
 		ttl = (ttl != null) ? ttl : Duration.ofSeconds(10);
-		requestTimeout = (requestTimeout != null) ? requestTimeout : Duration.ofSeconds(3);
 		// blank is unset: a test's own etcd blanks the account and TLS that application.yml sets for the real one
 		user = nullIfBlank(user);
 		pass = nullIfBlank(pass);

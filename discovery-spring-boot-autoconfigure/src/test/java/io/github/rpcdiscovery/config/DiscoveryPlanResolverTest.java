@@ -121,9 +121,12 @@ class DiscoveryPlanResolverTest {
 	}
 
 	@Test
-	void theDefaultRequestTimeoutIsAccepted() {
-		assertThat(bind().etcd().requestTimeout()).hasSeconds(3);
+	void theDefaultRequestTimeoutIsGoZeros3sOrAThirdOfAShorterTtl() {
+		assertThat(DiscoveryPlanResolver.requestTimeout(bind().etcd())).hasSeconds(3);
 		assertThat(plan("rpc.etcd.hosts=127.0.0.1:2379")).isNotNull();
+		// a short TTL alone never fails the startup: the default follows it
+		assertThat(DiscoveryPlanResolver.requestTimeout(bind("rpc.etcd.ttl=3s").etcd())).hasMillis(1000);
+		assertThat(plan("rpc.etcd.hosts=127.0.0.1:2379", "rpc.etcd.ttl=2s")).isNotNull();
 	}
 
 	@ParameterizedTest(name = "{0}")
