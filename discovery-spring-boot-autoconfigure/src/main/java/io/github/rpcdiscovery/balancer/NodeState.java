@@ -7,7 +7,8 @@ package io.github.rpcdiscovery.balancer;
  * @param listed whether the node is in the latest instance list (statistics of a departed node are kept a while)
  * @param load go-zero's load, {@code sqrt(lag + 1) * (inflight + 1)}; lower is better
  * @param inflight calls in flight
- * @param latencyMillis the decaying average latency (EWMA, τ = 10 s)
+ * @param latencyMillis the average latency: the median of the first 10 calls, then a mean that decays with time (τ =
+ * 10 s) once the calls span that long
  * @param success the decaying average success score, 0..1000
  * @param healthy whether the success score is above 500
  * @param ejected whether the node is ejected now

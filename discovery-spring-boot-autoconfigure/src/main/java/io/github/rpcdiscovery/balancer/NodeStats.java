@@ -2,14 +2,23 @@ package io.github.rpcdiscovery.balancer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * What the balancer knows about one node: calls in flight, an exponentially weighted average of its latency and of
  * its success (go-zero's p2c_ewma subConn), and whether it is ejected.
  * <p>
  * Reads for a pick are lock-free volatile reads; a completed call updates the averages under the node's own lock (one
- * completion per call, so it is not contended). Averages decay with time, not with the number of calls: a sample
- * {@code Δt} after the previous completion weighs {@code 1 - exp(-Δt/τ)}, the first sample weighs 1.
+ * completion per call, so it is not contended). The success average decays with time (go-zero): a sample {@code Δt}
+ * after the previous completion weighs {@code 1 - exp(-Δt/τ)}, the first sample weighs 1.
+ * <p>
+ * The latency average does not keep cold first samples (a new connection, cold code: tens of milliseconds where the
+ * node then answers in one): over its first {@value #WARMUP_SAMPLES} samples it is their median; after that the k-th sample weighs {@code max(1 - exp(-Δt/τ), 1/k)}, so
+ * while the time-based weight is still tiny (calls a millisecond apart with τ = 10 s weigh 0.0001) the average is the
+ * plain mean of the samples so far and reaches the node's real latency within a few hundred calls; once the calls
+ * span about τ, it decays with time as go-zero's does. The picker ranks a node by its latency only once it has
+ * {@value #RANKED_AFTER_SAMPLES} samples ({@link #isWarm}): an average of fewer sub-millisecond samples is mostly noise,
+ * and a node ranked last by noise gets no calls to correct it.
  * <p>
  * Ejection is on top of the averages, because the averages decay with time and would take seconds of failures to
  * turn a node unhealthy: a refused connection, or {@code ejectAfterFailures} failures in a row, eject the node for a
@@ -26,6 +35,12 @@ public final class NodeStats {
 	private static final VarHandle LAST_PICK;
 
 	private static final VarHandle PROBE_CLAIMED_AT;
+
+	/** Latency samples whose median is the average, before the average starts; cold samples are among them. */
+	static final int WARMUP_SAMPLES = 10;
+
+	/** Latency samples before the picker ranks the node by its latency. */
+	static final int RANKED_AFTER_SAMPLES = 50;
 
 	/** No probe is claimed. */
 	private static final long UNCLAIMED = Long.MIN_VALUE;
@@ -64,6 +79,8 @@ public final class NodeStats {
 
 	private volatile double success = BalancerSettings.INITIAL_SUCCESS;
 
+	private volatile boolean warm;
+
 	/** Ejected, or on probation after an ejection: has not yet answered a call made after its ejection ended. */
 	private volatile boolean suspended;
 
@@ -81,6 +98,11 @@ public final class NodeStats {
 	// guarded by this
 
 	private boolean sampled;
+
+	private long latencySamples;
+
+	/** The warm-up samples; dropped once the node is warm. */
+	private long[] warmupSamples = new long[WARMUP_SAMPLES];
 
 	private long lastCompletion;
 
@@ -194,7 +216,7 @@ public final class NodeStats {
 			this.lastCompletion = now;
 			if (outcome != Outcome.CONNECT_FAILURE) {
 				// a refused connection says nothing about how fast the node serves
-				this.lagNanos = this.lagNanos * weight + Math.max(0, now - startedAt) * (1 - weight);
+				addLatency(Math.max(0, now - startedAt), 1 - weight);
 			}
 			double sample = outcome.isSuccess() ? BalancerSettings.INITIAL_SUCCESS : 0;
 			this.success = this.success * weight + sample * (1 - weight);
@@ -207,6 +229,30 @@ public final class NodeStats {
 		if (event != null) {
 			event.run();
 		}
+	}
+
+	private void addLatency(long latency, double timeWeight) {
+		long k = ++this.latencySamples;
+		if (k <= WARMUP_SAMPLES) {
+			this.warmupSamples[(int) k - 1] = latency;
+			long[] sorted = Arrays.copyOf(this.warmupSamples, (int) k);
+			Arrays.sort(sorted);
+			this.lagNanos = sorted[(sorted.length - 1) / 2];
+			if (k == WARMUP_SAMPLES) {
+				this.warmupSamples = null;
+			}
+			return;
+		}
+		double sampleWeight = Math.max(timeWeight, 1.0 / k);
+		this.lagNanos += (latency - this.lagNanos) * sampleWeight;
+		if (k >= RANKED_AFTER_SAMPLES) {
+			this.warm = true;
+		}
+	}
+
+	/** Whether the latency average has {@value #RANKED_AFTER_SAMPLES} samples: before, it is no ranking. */
+	public boolean isWarm() {
+		return this.warm;
 	}
 
 	private Runnable updateEjection(long startedAt, long now, Outcome outcome) {
@@ -262,6 +308,11 @@ public final class NodeStats {
 	boolean claimOverduePick(long now) {
 		long last = this.lastPick;
 		return now - last > this.forcePickNanos && LAST_PICK.compareAndSet(this, last, now);
+	}
+
+	/** When the node was last picked, from the picker's clock. */
+	long lastPick() {
+		return this.lastPick;
 	}
 
 	void picked(long now) {

@@ -1,5 +1,6 @@
 package io.github.rpcdiscovery.balancer;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -40,10 +41,42 @@ class P2cEwmaPickerTest {
 		for (int i = 0; i < 5; i++) {
 			assertThat(this.picker.pick(nodes)).isEqualTo(1);
 		}
-		// calls in flight count: (2 + 1) * sqrt(10 ms) > sqrt(50 ms)
+		// calls in flight count: (3 + 1) * sqrt(10 ms) > sqrt(50 ms)
+		nodes[1].callStarted();
 		nodes[1].callStarted();
 		nodes[1].callStarted();
 		assertThat(this.picker.pick(nodes)).isZero();
+	}
+
+	@Test
+	void nearEqualNodesTakeTurnsInsteadOfRankingByNoise() {
+		P2cEwmaPicker seededPicker = new P2cEwmaPicker(this.clock, new SplittableRandom(7));
+		NodeStats[] nodes = nodes(3);
+		latency(nodes[0], 20);
+		latency(nodes[1], 22);
+		latency(nodes[2], 26);
+		int[] picks = new int[3];
+		for (int i = 0; i < 3000; i++) { // one caller, one call after another
+			this.clock.advanceMillis(2);
+			picks[seededPicker.pick(nodes)]++;
+		}
+		assertThat(Arrays.stream(picks).boxed().toList()).allSatisfy((count) -> assertThat(count).isBetween(970, 1030));
+	}
+
+	@Test
+	void aNodeInItsWarmUpIsComparedByCallsInFlightOnly() {
+		NodeStats[] nodes = nodes(2);
+		long now = this.clock.nanoTime();
+		nodes[0].callStarted();
+		nodes[0].callCompleted(now - 50 * MS, now, Outcome.SUCCESS); // one cold sample
+		latency(nodes[1], 2);
+		nodes[0].picked(now);
+		this.clock.advanceMillis(1);
+		nodes[1].picked(this.clock.nanoTime());
+		assertThat(this.picker.pick(nodes)).as("not ranked by its cold sample; waited longer").isZero();
+		nodes[0].callStarted();
+		nodes[0].callStarted();
+		assertThat(this.picker.pick(nodes)).as("2 calls in flight against none").isEqualTo(1);
 	}
 
 	@Test
@@ -64,8 +97,8 @@ class P2cEwmaPickerTest {
 	void fromThreeNodesOnItDrawsPairsAndPrefersTheLowerLoad() {
 		NodeStats[] nodes = nodes(3);
 		latency(nodes[0], 10);
-		latency(nodes[1], 30);
-		latency(nodes[2], 20);
+		latency(nodes[1], 90);
+		latency(nodes[2], 30);
 		pickedRecently(nodes);
 		this.random.then(1, 1); // a = 1, b = 1 -> 2 (b skips a): pair (1, 2)
 		assertThat(this.picker.pick(nodes)).isEqualTo(2);
@@ -161,9 +194,7 @@ class P2cEwmaPickerTest {
 	}
 
 	private void latency(NodeStats node, long millis) {
-		long now = this.clock.nanoTime();
-		node.callStarted();
-		node.callCompleted(now - millis * MS, now, Outcome.SUCCESS);
+		SteadyLatency.give(node, this.clock.nanoTime(), millis);
 	}
 
 	private void failOnce(NodeStats node) {
