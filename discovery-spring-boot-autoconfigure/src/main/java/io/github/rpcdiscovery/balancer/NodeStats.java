@@ -36,6 +36,11 @@ public final class NodeStats {
 
 	private static final VarHandle PROBE_CLAIMED_AT;
 
+	private static final VarHandle PASS;
+
+	/** What a pick of a node of weight 1 adds to its pass; a node of weight w adds {@code PASS_UNIT / w}. */
+	static final long PASS_UNIT = 1L << 32;
+
 	/** Latency samples whose median is the average, before the average starts; cold samples are among them. */
 	static final int WARMUP_SAMPLES = 10;
 
@@ -51,6 +56,7 @@ public final class NodeStats {
 			INFLIGHT = lookup.findVarHandle(NodeStats.class, "inflight", int.class);
 			LAST_PICK = lookup.findVarHandle(NodeStats.class, "lastPick", long.class);
 			PROBE_CLAIMED_AT = lookup.findVarHandle(NodeStats.class, "probeClaimedAt", long.class);
+			PASS = lookup.findVarHandle(NodeStats.class, "pass", long.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -80,6 +86,15 @@ public final class NodeStats {
 	private volatile double success = BalancerSettings.INITIAL_SUCCESS;
 
 	private volatile boolean warm;
+
+	/** The instance's weight, 1 unless its metadata says otherwise. */
+	private volatile int weight = 1;
+
+	/**
+	 * Stride scheduling's pass: grows by {@code PASS_UNIT / weight} with every pick, so of nodes with equal loads the
+	 * lowest pass is the one furthest behind its share.
+	 */
+	private volatile long pass;
 
 	/** Ejected, or on probation after an ejection: has not yet answered a call made after its ejection ended. */
 	private volatile boolean suspended;
@@ -310,13 +325,29 @@ public final class NodeStats {
 		return now - last > this.forcePickNanos && LAST_PICK.compareAndSet(this, last, now);
 	}
 
-	/** When the node was last picked, from the picker's clock. */
-	long lastPick() {
-		return this.lastPick;
-	}
-
 	void picked(long now) {
 		this.lastPick = now;
+		PASS.getAndAdd(this, PASS_UNIT / this.weight);
+	}
+
+	long pass() {
+		return this.pass;
+	}
+
+	/** A node (re)joining the list starts level with the others, not with the picks it missed. */
+	void passAtLeast(long floor) {
+		if (this.pass - floor < 0) {
+			this.pass = floor;
+		}
+	}
+
+	/** The instance's weight (1 or more): its share among nodes of equal load is proportional to it. */
+	public int weight() {
+		return this.weight;
+	}
+
+	void weight(int weight) {
+		this.weight = Math.max(1, weight);
 	}
 
 	void seen(long now) {

@@ -8,10 +8,12 @@ import java.util.random.RandomGenerator;
  * <li>one node: it; two nodes: the one with the lower load;</li>
  * <li>more: up to three draws of two distinct random nodes, until both are healthy (success above 500) and not
  * ejected, else the last pair drawn; of the pair, the lower load wins;</li>
- * <li>unlike go-zero, loads within {@value #NEAR_EQUAL} of each other are equal, and of two equal nodes the one not
- * picked for longer wins: a fixed ranking by noise (1.00 ms against 1.02 ms) would send one caller's sequential calls
- * to the same node every time, and the third of three equal nodes would get none; this way equal nodes take turns.
- * A node still in its latency warm-up ({@link NodeStats#isWarm}) is compared by its calls in flight only;</li>
+ * <li>unlike go-zero, calls in flight count per unit of the node's {@link NodeStats#weight() weight}, loads within
+ * {@value #NEAR_EQUAL} of each other are equal, and of two equal nodes the one furthest behind its share wins (the
+ * lower stride-scheduling pass: picks divided by weight): a fixed ranking by noise (1.00 ms against 1.02 ms) would
+ * send one caller's sequential calls to the same node every time, and the third of three equal nodes would get none;
+ * this way equal nodes take turns, and nodes of weights 1, 2 and 4 get 1/7, 2/7 and 4/7 of the calls. A node still
+ * in its latency warm-up ({@link NodeStats#isWarm}) is compared by its calls in flight only;</li>
  * <li>but if the other node of the pair was not picked for over {@code forcePick} (1 s), it is picked instead: a probe,
  * so a node that was slow or failing gets a chance to show it recovered.</li>
  * </ul>
@@ -97,25 +99,28 @@ public final class P2cEwmaPicker implements Picker {
 		return admitted(nodes, better, now);
 	}
 
-	/** Whether {@code x} beats {@code y}: a clearly lower load, or an equal one and a longer wait since its last pick. */
+	/** Whether {@code x} beats {@code y}: a clearly lower load per weight, or an equal one and a lower pass. */
 	private static boolean isBetter(NodeStats x, NodeStats y) {
-		double loadX;
-		double loadY;
-		if (x.isWarm() && y.isWarm()) {
-			loadX = x.load();
-			loadY = y.load();
-		}
-		else {
-			loadX = x.inflight() + 1;
-			loadY = y.inflight() + 1;
-		}
+		double loadX = loadPerWeight(x, x.isWarm() && y.isWarm());
+		double loadY = loadPerWeight(y, x.isWarm() && y.isWarm());
 		if (loadX * NEAR_EQUAL < loadY) {
 			return true;
 		}
 		if (loadY * NEAR_EQUAL < loadX) {
 			return false;
 		}
-		return x.lastPick() - y.lastPick() < 0;
+		return x.pass() - y.pass() < 0;
+	}
+
+	/**
+	 * go-zero's load with the calls in flight counted per unit of weight, {@code sqrt(lag + 1) * (inflight / weight +
+	 * 1)}: a node of weight 4 carries 4 calls in flight for every one of a node of weight 1 before it counts as more
+	 * loaded, while idle nodes stay equal and share by weight through the pass. Without a ranked latency, the calls in
+	 * flight alone.
+	 */
+	private static double loadPerWeight(NodeStats node, boolean byLatency) {
+		double queue = (double) node.inflight() / node.weight() + 1;
+		return byLatency ? Math.sqrt(node.lagNanos() + 1) * queue : queue;
 	}
 
 	/** The chosen node if it admits the call; if another thread just took its probation call, the next that does. */

@@ -71,12 +71,47 @@ class P2cEwmaPickerTest {
 		nodes[0].callCompleted(now - 50 * MS, now, Outcome.SUCCESS); // one cold sample
 		latency(nodes[1], 2);
 		nodes[0].picked(now);
-		this.clock.advanceMillis(1);
-		nodes[1].picked(this.clock.nanoTime());
-		assertThat(this.picker.pick(nodes)).as("not ranked by its cold sample; waited longer").isZero();
+		nodes[1].picked(now);
+		nodes[1].picked(now);
+		assertThat(this.picker.pick(nodes)).as("not ranked by its cold sample; fewer picks").isZero();
 		nodes[0].callStarted();
 		nodes[0].callStarted();
 		assertThat(this.picker.pick(nodes)).as("2 calls in flight against none").isEqualTo(1);
+	}
+
+	@Test
+	void weightsOneTwoFourGetOneTwoFourSevenths() {
+		P2cEwmaPicker seededPicker = new P2cEwmaPicker(this.clock, new SplittableRandom(11));
+		NodeStats[] nodes = nodes(3);
+		int[] weights = { 1, 2, 4 };
+		for (int i = 0; i < 3; i++) {
+			latency(nodes[i], 20);
+			nodes[i].weight(weights[i]);
+		}
+		int[] picks = new int[3];
+		for (int i = 0; i < 7000; i++) {
+			this.clock.advanceMillis(1);
+			picks[seededPicker.pick(nodes)]++;
+		}
+		assertThat(picks[0]).isBetween(950, 1050);
+		assertThat(picks[1]).isBetween(1900, 2100);
+		assertThat(picks[2]).isBetween(3800, 4200);
+	}
+
+	@Test
+	void aHeavierNodeTakesMoreCallsInFlightBeforeItCountsAsLoaded() {
+		NodeStats[] nodes = nodes(2);
+		latency(nodes[0], 20);
+		latency(nodes[1], 20);
+		nodes[1].weight(4);
+		pickedRecently(nodes);
+		nodes[1].callStarted();
+		// (1/4 + 1) against (0 + 1): equal; node 1's pick counted a quarter, its pass is lower (unweighted: 2 against 1)
+		assertThat(this.picker.pick(nodes)).isEqualTo(1);
+		nodes[1].callStarted();
+		nodes[1].callStarted();
+		// (3/4 + 1) against (0 + 1)
+		assertThat(this.picker.pick(nodes)).isZero();
 	}
 
 	@Test
