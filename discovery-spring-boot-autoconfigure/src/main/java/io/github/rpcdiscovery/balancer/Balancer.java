@@ -74,8 +74,14 @@ public final class Balancer<T> {
 		View<T> current = this.view;
 		long now = this.table.clock().nanoTime();
 		List<NodeState> states = new ArrayList<>();
-		for (NodeStats node : current.nodes) {
-			states.add(node.state(now, true));
+		double[] recent = new double[current.nodes.length];
+		double total = 0;
+		for (int i = 0; i < recent.length; i++) {
+			recent[i] = current.nodes[i].recentCalls(now);
+			total += recent[i];
+		}
+		for (int i = 0; i < recent.length; i++) {
+			states.add(current.nodes[i].state(now, true, (total > 0) ? 100 * recent[i] / total : 0));
 		}
 		for (NodeStats node : this.table.nodes()) {
 			if (!current.lists(node)) {

@@ -19,9 +19,12 @@ package io.github.rpcdiscovery.balancer;
  * @param failures calls failed
  * @param consecutiveFailures failures since the last success
  * @param ejections ejections in a row without a success in between
+ * @param weight the instance's weight (1 unless its metadata says otherwise)
+ * @param sharePercent the node's share of the service's recent calls, in percent: calls completed, each weighing
+ * {@code exp(-age / 10 s)}, against those of every listed node (0 for a node no longer listed)
  */
 public record NodeState(String id, boolean listed, double load, int inflight, double latencyMillis, double success,
 		boolean healthy, boolean ejected, long ejectedForMillis, boolean probation, long lastPickMillisAgo, long calls,
-		long failures, int consecutiveFailures, int ejections) {
+		long failures, int consecutiveFailures, int ejections, int weight, double sharePercent) {
 
 }

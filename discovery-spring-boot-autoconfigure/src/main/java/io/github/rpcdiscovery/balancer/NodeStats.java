@@ -121,6 +121,9 @@ public final class NodeStats {
 
 	private long lastCompletion;
 
+	/** Calls completed, each decaying with time like the averages (τ): the node's recent call count. */
+	private double recentCalls;
+
 	private int consecutiveFailures;
 
 	private int ejections;
@@ -228,6 +231,7 @@ public final class NodeStats {
 			double weight = this.sampled ? Math.exp(-(double) Math.max(0, now - this.lastCompletion) / this.decayNanos)
 					: 0;
 			this.sampled = true;
+			this.recentCalls = this.recentCalls * decayed(now) + 1;
 			this.lastCompletion = now;
 			if (outcome != Outcome.CONNECT_FAILURE) {
 				// a refused connection says nothing about how fast the node serves
@@ -244,6 +248,16 @@ public final class NodeStats {
 		if (event != null) {
 			event.run();
 		}
+	}
+
+	/** How much of the recent call count is left at {@code now}; guarded by this. */
+	private double decayed(long now) {
+		return Math.exp(-(double) Math.max(0, now - this.lastCompletion) / this.decayNanos);
+	}
+
+	/** The calls completed recently, each weighing {@code exp(-age/τ)}: summed over the nodes, each one's share. */
+	synchronized double recentCalls(long now) {
+		return this.sampled ? this.recentCalls * decayed(now) : 0;
 	}
 
 	private void addLatency(long latency, double timeWeight) {
@@ -360,13 +374,20 @@ public final class NodeStats {
 
 	/** A consistent-enough copy for reading; allocation is fine here, it is not on the pick path. */
 	public NodeState state(long now, boolean listed) {
+		return state(now, listed, 0);
+	}
+
+	/**
+	 * @param share the node's share of the service's recent calls, in percent ({@link #recentCalls})
+	 */
+	public NodeState state(long now, boolean listed, double share) {
 		long until = this.ejectedUntil;
 		boolean ejected = isEjected(now);
 		synchronized (this) {
 			return new NodeState(this.id, listed, load(), this.inflight, this.lagNanos / 1_000_000.0, this.success,
 					isHealthy(), ejected, ejected ? (until - now) / 1_000_000 : 0, this.suspended && !ejected,
 					(now - this.lastPick) / 1_000_000, this.calls, this.failures, this.consecutiveFailures,
-					this.ejections);
+					this.ejections, this.weight, share);
 		}
 	}
 

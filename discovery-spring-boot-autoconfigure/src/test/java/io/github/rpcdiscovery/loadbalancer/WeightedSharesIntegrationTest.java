@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.rpcdiscovery.actuate.RpcEndpoint;
 import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.etcd.InstanceMetadataCodec;
 import io.github.rpcdiscovery.test.etcd.EtcdExtension;
@@ -25,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Three backends registered in a real etcd as go-zero registers them, two with a {@code weight} in the starter's
  * metadata beside the key ({@code _rpc-meta/}) and one without (a go-zero instance: weight 1): P2C shares one
- * caller's sequential calls 1 : 2 : 4.
+ * caller's sequential calls 1 : 2 : 4, and {@code /actuator/rpc/{serviceId}} shows each instance's weight and share.
  */
 class WeightedSharesIntegrationTest {
 
@@ -55,7 +56,8 @@ class WeightedSharesIntegrationTest {
 		SpringApplication application = new SpringApplication(LoadBalancedCalls.ClientApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		context = application.run("--rpc.etcd.hosts=" + etcd.hostAndPort(), "--rpc.registration.enabled=false",
-				"--rpc.load-balancer=p2c", "--spring.cloud.loadbalancer.retry.enabled=false");
+				"--rpc.load-balancer=p2c", "--spring.cloud.loadbalancer.retry.enabled=false",
+				"--management.endpoints.web.exposure.include=rpc", "--management.endpoints.jmx.exposure.include=rpc");
 	}
 
 	private static void register(String id, HttpBackend backend, String weight) {
@@ -95,6 +97,24 @@ class WeightedSharesIntegrationTest {
 		for (int i = 0; i < 3; i++) {
 			assertThat(calls.get(backends.get(i).address())).as("calls of weight %d in %s", 1 << i, calls)
 				.isBetween((int) (expected.get(i) * 0.95), (int) (expected.get(i) * 1.05));
+		}
+		assertShownByTheEndpoint(backends);
+	}
+
+	/** {@code /actuator/rpc/weighted.rpc} shows each instance's weight and its share of the recent calls. */
+	@SuppressWarnings("unchecked")
+	private static void assertShownByTheEndpoint(List<HttpBackend> backends) {
+		Map<String, Object> view = context.getBean(RpcEndpoint.class).service(SERVICE);
+		Map<String, Map<String, Object>> byAddress = new HashMap<>();
+		for (Map<String, Object> instance : (List<Map<String, Object>>) view.get("instances")) {
+			byAddress.put((String) instance.get("address"), instance);
+		}
+		for (int i = 0; i < 3; i++) {
+			Map<String, Object> instance = byAddress.get(backends.get(i).address());
+			assertThat(instance.get("weight")).isEqualTo(1 << i);
+			// the shares of calls made a second or so apart: within 5 points of 1/7, 2/7, 4/7
+			assertThat((double) instance.get("sharePercent")).as("share of weight %d", 1 << i)
+				.isCloseTo(100.0 * (1 << i) / 7, org.assertj.core.data.Offset.offset(5.0));
 		}
 	}
 
