@@ -16,9 +16,12 @@ import java.util.Arrays;
  * node then answers in one): over its first {@value #WARMUP_SAMPLES} samples it is their median; after that the k-th sample weighs {@code max(1 - exp(-Δt/τ), 1/k)}, so
  * while the time-based weight is still tiny (calls a millisecond apart with τ = 10 s weigh 0.0001) the average is the
  * plain mean of the samples so far and reaches the node's real latency within a few hundred calls; once the calls
- * span about τ, it decays with time as go-zero's does. The picker ranks a node by its latency only once it has
- * {@value #RANKED_AFTER_SAMPLES} samples ({@link #isWarm}): an average of fewer sub-millisecond samples is mostly noise,
- * and a node ranked last by noise gets no calls to correct it.
+ * span about τ, it decays with time as go-zero's does. A sample over {@value #OUTLIER} times the average counts only
+ * when the next sample is over it too (then both count): a lone stall would otherwise, weighing by its own duration,
+ * rank the node last until its next probe a second later. The picker ranks a node by its latency from its second
+ * sample on ({@link #hasLatency}), only coarsely until it has {@value #RANKED_AFTER_SAMPLES} ({@link #isWarm}): an
+ * average of fewer sub-millisecond samples is mostly noise, and a node ranked last by noise gets no calls to correct
+ * it; a node slow from its first call is still told apart after two.
  * <p>
  * Ejection is on top of the averages, because the averages decay with time and would take seconds of failures to
  * turn a node unhealthy: a refused connection, or {@code ejectAfterFailures} failures in a row, eject the node for a
@@ -44,8 +47,14 @@ public final class NodeStats {
 	/** Latency samples whose median is the average, before the average starts; cold samples are among them. */
 	static final int WARMUP_SAMPLES = 10;
 
-	/** Latency samples before the picker ranks the node by its latency. */
+	/** A latency sample above this many times the average is an outlier: it counts once the next one confirms it. */
+	static final double OUTLIER = 4;
+
+	/** Latency samples before the picker ranks the node by its latency as finely as it can. */
 	static final int RANKED_AFTER_SAMPLES = 50;
+
+	/** Latency samples before the picker ranks the node by its latency at all (roughly until {@link #isWarm}). */
+	static final int FIRST_RANKED_SAMPLES = 2;
 
 	/** No probe is claimed. */
 	private static final long UNCLAIMED = Long.MIN_VALUE;
@@ -85,7 +94,6 @@ public final class NodeStats {
 
 	private volatile double success = BalancerSettings.INITIAL_SUCCESS;
 
-	private volatile boolean warm;
 
 	/** The instance's weight, 1 unless its metadata says otherwise. */
 	private volatile int weight = 1;
@@ -114,7 +122,12 @@ public final class NodeStats {
 
 	private boolean sampled;
 
-	private long latencySamples;
+	private volatile long latencySamples;
+
+	/** An outlier waiting for the next sample to confirm it, with its weight; negative if none. */
+	private long pendingOutlier = -1;
+
+	private double pendingOutlierWeight;
 
 	/** The warm-up samples; dropped once the node is warm. */
 	private long[] warmupSamples = new long[WARMUP_SAMPLES];
@@ -273,15 +286,31 @@ public final class NodeStats {
 			return;
 		}
 		double sampleWeight = Math.max(timeWeight, 1.0 / k);
-		this.lagNanos += (latency - this.lagNanos) * sampleWeight;
-		if (k >= RANKED_AFTER_SAMPLES) {
-			this.warm = true;
+		if (latency > OUTLIER * this.lagNanos) {
+			if (this.pendingOutlier < 0) {
+				// one stall (a GC pause, a busy machine) must not rank the node last until it is probed again, a
+				// second later: it weighs by its own duration. A node that turned slow answers slowly again.
+				this.pendingOutlier = latency;
+				this.pendingOutlierWeight = sampleWeight;
+				return;
+			}
+			this.lagNanos += (this.pendingOutlier - this.lagNanos) * this.pendingOutlierWeight;
 		}
+		this.pendingOutlier = -1;
+		this.lagNanos += (latency - this.lagNanos) * sampleWeight;
 	}
 
-	/** Whether the latency average has {@value #RANKED_AFTER_SAMPLES} samples: before, it is no ranking. */
+	/** Whether the latency average has {@value #RANKED_AFTER_SAMPLES} samples: before, it is a rough ranking. */
 	public boolean isWarm() {
-		return this.warm;
+		return this.latencySamples >= RANKED_AFTER_SAMPLES;
+	}
+
+	/**
+	 * Whether the latency average has {@value #FIRST_RANKED_SAMPLES} samples: their median (the lower one of two) is
+	 * no longer a lone cold sample, and a node slow from its first call is told apart from the others.
+	 */
+	public boolean hasLatency() {
+		return this.latencySamples >= FIRST_RANKED_SAMPLES;
 	}
 
 	private Runnable updateEjection(long startedAt, long now, Outcome outcome) {

@@ -12,8 +12,9 @@ import java.util.random.RandomGenerator;
  * {@value #NEAR_EQUAL} of each other are equal, and of two equal nodes the one furthest behind its share wins (the
  * lower stride-scheduling pass: picks divided by weight): a fixed ranking by noise (1.00 ms against 1.02 ms) would
  * send one caller's sequential calls to the same node every time, and the third of three equal nodes would get none;
- * this way equal nodes take turns, and nodes of weights 1, 2 and 4 get 1/7, 2/7 and 4/7 of the calls. A node still
- * in its latency warm-up ({@link NodeStats#isWarm}) is compared by its calls in flight only;</li>
+ * this way equal nodes take turns, and nodes of weights 1, 2 and 4 get 1/7, 2/7 and 4/7 of the calls. A node with
+ * fewer than two latency samples ({@link NodeStats#hasLatency}) is compared by its calls in flight only, and until
+ * its average is warm ({@link NodeStats#isWarm}) loads within {@value #NEAR_EQUAL_WARMING} are equal;</li>
  * <li>but if the other node of the pair was not picked for over {@code forcePick} (1 s), it is picked instead: a probe,
  * so a node that was slow or failing gets a chance to show it recovered.</li>
  * </ul>
@@ -30,6 +31,9 @@ public final class P2cEwmaPicker implements Picker {
 	 * of percent from noise alone); 2 calls in flight against 1, or 3 against 2, count.
 	 */
 	static final double NEAR_EQUAL = 1.415;
+
+	/** The same while either node's latency average has few samples: latencies within a factor of 4 are equal. */
+	static final double NEAR_EQUAL_WARMING = 2;
 
 	private final NanoClock clock;
 
@@ -101,12 +105,14 @@ public final class P2cEwmaPicker implements Picker {
 
 	/** Whether {@code x} beats {@code y}: a clearly lower load per weight, or an equal one and a lower pass. */
 	private static boolean isBetter(NodeStats x, NodeStats y) {
-		double loadX = loadPerWeight(x, x.isWarm() && y.isWarm());
-		double loadY = loadPerWeight(y, x.isWarm() && y.isWarm());
-		if (loadX * NEAR_EQUAL < loadY) {
+		boolean byLatency = x.hasLatency() && y.hasLatency();
+		double loadX = loadPerWeight(x, byLatency);
+		double loadY = loadPerWeight(y, byLatency);
+		double nearEqual = (x.isWarm() && y.isWarm()) ? NEAR_EQUAL : NEAR_EQUAL_WARMING;
+		if (loadX * nearEqual < loadY) {
 			return true;
 		}
-		if (loadY * NEAR_EQUAL < loadX) {
+		if (loadY * nearEqual < loadX) {
 			return false;
 		}
 		return x.pass() - y.pass() < 0;

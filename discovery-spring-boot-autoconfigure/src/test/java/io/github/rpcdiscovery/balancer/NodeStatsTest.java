@@ -73,23 +73,39 @@ class NodeStatsTest {
 	}
 
 	@Test
-	void theLatencyAverageIsARankingOnlyAfterItsWarmUp() {
-		for (int i = 1; i < NodeStats.RANKED_AFTER_SAMPLES; i++) {
-			call(2, Outcome.SUCCESS);
+	void theLatencyAverageIsARankingFromItsSecondSampleAndAFineOneAfterItsWarmUp() {
+		call(50, Outcome.SUCCESS);
+		assertThat(this.node.hasLatency()).isFalse();
+		call(2, Outcome.SUCCESS);
+		assertThat(this.node.hasLatency()).isTrue();
+		assertThat(this.node.lagNanos()).as("the lower of two").isEqualTo(2 * MS);
+		for (int i = 2; i < NodeStats.RANKED_AFTER_SAMPLES; i++) {
 			assertThat(this.node.isWarm()).isFalse();
+			call(2, Outcome.SUCCESS);
 		}
 		call(2, Outcome.SUCCESS);
 		assertThat(this.node.isWarm()).isTrue();
 	}
 
 	@Test
-	void aSlowNodeAfterItsWarmUpRaisesItsAverageAtOnce() {
+	void aNodeTurningSlowRaisesItsAverageWithItsSecondSlowAnswer() {
 		for (int i = 0; i < NodeStats.RANKED_AFTER_SAMPLES; i++) {
 			call(20, Outcome.SUCCESS);
 		}
 		call(500, Outcome.SUCCESS);
-		// the sample weighs 1/51 (count) or 1 - exp(-0.5) (time), whichever is more: more than twice the latency
+		call(500, Outcome.SUCCESS);
+		// each weighs 1/51 or more (count), or 1 - exp(-0.5) (time): more than twice the latency
 		assertThat(this.node.lagNanos()).isGreaterThan(40 * MS);
+	}
+
+	@Test
+	void aLoneStallDoesNotRaiseTheAverage() {
+		for (int i = 0; i < NodeStats.RANKED_AFTER_SAMPLES; i++) {
+			call(1, Outcome.SUCCESS);
+		}
+		call(100, Outcome.SUCCESS); // the machine stalled during this call
+		call(1, Outcome.SUCCESS);
+		assertThat(this.node.lagNanos()).isCloseTo(MS, within(0.05 * MS));
 	}
 
 	@Test
