@@ -2,7 +2,6 @@ package io.github.rpcdiscovery.balancer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 
 /**
  * What the balancer knows about one node: calls in flight, an exponentially weighted average of its latency and of
@@ -12,16 +11,11 @@ import java.util.Arrays;
  * completion per call, so it is not contended). The success average decays with time (go-zero): a sample {@code Δt}
  * after the previous completion weighs {@code 1 - exp(-Δt/τ)}, the first sample weighs 1.
  * <p>
- * The latency average does not keep cold first samples (a new connection, cold code: tens of milliseconds where the
- * node then answers in one): over its first {@value #WARMUP_SAMPLES} samples it is their median; after that the k-th sample weighs {@code max(1 - exp(-Δt/τ), 1/k)}, so
- * while the time-based weight is still tiny (calls a millisecond apart with τ = 10 s weigh 0.0001) the average is the
- * plain mean of the samples so far and reaches the node's real latency within a few hundred calls; once the calls
- * span about τ, it decays with time as go-zero's does. A sample over {@value #OUTLIER} times the average counts only
- * when the next sample is over it too (then both count): a lone stall would otherwise, weighing by its own duration,
- * rank the node last until its next probe a second later. The picker ranks a node by its latency from its second
- * sample on ({@link #hasLatency}), only coarsely until it has {@value #RANKED_AFTER_SAMPLES} ({@link #isWarm}): an
- * average of fewer sub-millisecond samples is mostly noise, and a node ranked last by noise gets no calls to correct
- * it; a node slow from its first call is still told apart after two.
+ * The latency average is a {@link LatencyAverage}: it forgets cold first samples and lone stalls. The picker ranks a
+ * node by it from its second sample on ({@link #hasLatency}), only coarsely until it has
+ * {@value #RANKED_AFTER_SAMPLES} ({@link #isWarm}): an average of fewer sub-millisecond samples is mostly noise, and a
+ * node ranked last by noise gets no calls to correct it; a node slow from its first call is still told apart after
+ * two.
  * <p>
  * Ejection is on top of the averages, because the averages decay with time and would take seconds of failures to
  * turn a node unhealthy: a refused connection, or {@code ejectAfterFailures} failures in a row, eject the node for a
@@ -30,6 +24,10 @@ import java.util.Arrays;
  * time" holds from the pick on, not from the start of the call: of the threads that pick the node at the same moment
  * ({@link #tryAdmit}), one gets it. A probe picked but never started (the request failed before it was sent) frees
  * the node after {@code firstEjection}.
+ * <p>
+ * Longer than this project's 300 lines on purpose: everything a pick reads (calls in flight, pass, weight, probation
+ * claim, ejection) is in one object of plain volatile fields, read without indirection on the pick path; the latency
+ * average, read once per pick, is its own class ({@link LatencyAverage}).
  */
 public final class NodeStats {
 
@@ -43,12 +41,6 @@ public final class NodeStats {
 
 	/** What a pick of a node of weight 1 adds to its pass; a node of weight w adds {@code PASS_UNIT / w}. */
 	static final long PASS_UNIT = 1L << 32;
-
-	/** Latency samples whose median is the average, before the average starts; cold samples are among them. */
-	static final int WARMUP_SAMPLES = 10;
-
-	/** A latency sample above this many times the average is an outlier: it counts once the next one confirms it. */
-	static final double OUTLIER = 4;
 
 	/** Latency samples before the picker ranks the node by its latency as finely as it can. */
 	static final int RANKED_AFTER_SAMPLES = 50;
@@ -90,7 +82,7 @@ public final class NodeStats {
 
 	private volatile long lastPick;
 
-	private volatile double lagNanos;
+	private final LatencyAverage latency = new LatencyAverage();
 
 	private volatile double success = BalancerSettings.INITIAL_SUCCESS;
 
@@ -122,15 +114,6 @@ public final class NodeStats {
 
 	private boolean sampled;
 
-	private volatile long latencySamples;
-
-	/** An outlier waiting for the next sample to confirm it, with its weight; negative if none. */
-	private long pendingOutlier = -1;
-
-	private double pendingOutlierWeight;
-
-	/** The warm-up samples; dropped once the node is warm. */
-	private long[] warmupSamples = new long[WARMUP_SAMPLES];
 
 	private long lastCompletion;
 
@@ -163,7 +146,7 @@ public final class NodeStats {
 
 	/** go-zero's load: {@code sqrt(lag + 1) * (inflight + 1)}, lag in nanoseconds. Lower is better. */
 	public double load() {
-		return Math.sqrt(this.lagNanos + 1) * (this.inflight + 1);
+		return Math.sqrt(this.latency.nanos() + 1) * (this.inflight + 1);
 	}
 
 	public int inflight() {
@@ -177,7 +160,7 @@ public final class NodeStats {
 
 	/** The average latency in nanoseconds. */
 	public double lagNanos() {
-		return this.lagNanos;
+		return this.latency.nanos();
 	}
 
 	/** Whether the success score is above go-zero's throttle threshold (500). */
@@ -248,7 +231,7 @@ public final class NodeStats {
 			this.lastCompletion = now;
 			if (outcome != Outcome.CONNECT_FAILURE) {
 				// a refused connection says nothing about how fast the node serves
-				addLatency(Math.max(0, now - startedAt), 1 - weight);
+				this.latency.add(Math.max(0, now - startedAt), 1 - weight);
 			}
 			double sample = outcome.isSuccess() ? BalancerSettings.INITIAL_SUCCESS : 0;
 			this.success = this.success * weight + sample * (1 - weight);
@@ -273,36 +256,9 @@ public final class NodeStats {
 		return this.sampled ? this.recentCalls * decayed(now) : 0;
 	}
 
-	private void addLatency(long latency, double timeWeight) {
-		long k = ++this.latencySamples;
-		if (k <= WARMUP_SAMPLES) {
-			this.warmupSamples[(int) k - 1] = latency;
-			long[] sorted = Arrays.copyOf(this.warmupSamples, (int) k);
-			Arrays.sort(sorted);
-			this.lagNanos = sorted[(sorted.length - 1) / 2];
-			if (k == WARMUP_SAMPLES) {
-				this.warmupSamples = null;
-			}
-			return;
-		}
-		double sampleWeight = Math.max(timeWeight, 1.0 / k);
-		if (latency > OUTLIER * this.lagNanos) {
-			if (this.pendingOutlier < 0) {
-				// one stall (a GC pause, a busy machine) must not rank the node last until it is probed again, a
-				// second later: it weighs by its own duration. A node that turned slow answers slowly again.
-				this.pendingOutlier = latency;
-				this.pendingOutlierWeight = sampleWeight;
-				return;
-			}
-			this.lagNanos += (this.pendingOutlier - this.lagNanos) * this.pendingOutlierWeight;
-		}
-		this.pendingOutlier = -1;
-		this.lagNanos += (latency - this.lagNanos) * sampleWeight;
-	}
-
 	/** Whether the latency average has {@value #RANKED_AFTER_SAMPLES} samples: before, it is a rough ranking. */
 	public boolean isWarm() {
-		return this.latencySamples >= RANKED_AFTER_SAMPLES;
+		return this.latency.samples() >= RANKED_AFTER_SAMPLES;
 	}
 
 	/**
@@ -310,7 +266,7 @@ public final class NodeStats {
 	 * no longer a lone cold sample, and a node slow from its first call is told apart from the others.
 	 */
 	public boolean hasLatency() {
-		return this.latencySamples >= FIRST_RANKED_SAMPLES;
+		return this.latency.samples() >= FIRST_RANKED_SAMPLES;
 	}
 
 	private Runnable updateEjection(long startedAt, long now, Outcome outcome) {
@@ -413,7 +369,7 @@ public final class NodeStats {
 		long until = this.ejectedUntil;
 		boolean ejected = isEjected(now);
 		synchronized (this) {
-			return new NodeState(this.id, listed, load(), this.inflight, this.lagNanos / 1_000_000.0, this.success,
+			return new NodeState(this.id, listed, load(), this.inflight, this.latency.nanos() / 1_000_000.0, this.success,
 					isHealthy(), ejected, ejected ? (until - now) / 1_000_000 : 0, this.suspended && !ejected,
 					(now - this.lastPick) / 1_000_000, this.calls, this.failures, this.consecutiveFailures,
 					this.ejections, this.weight, share);
