@@ -32,7 +32,10 @@ public final class P2cEwmaPicker implements Picker {
 	 */
 	static final double NEAR_EQUAL = 1.415;
 
-	/** The same while either node's latency average has few samples: latencies within a factor of 4 are equal. */
+	/**
+	 * The same while either node's latency average has few samples: latencies within a factor of 4 are equal (calls
+	 * in flight alone, before a node has latency samples, use {@link #NEAR_EQUAL}).
+	 */
 	static final double NEAR_EQUAL_WARMING = 2;
 
 	private final NanoClock clock;
@@ -108,7 +111,7 @@ public final class P2cEwmaPicker implements Picker {
 		boolean byLatency = x.hasLatency() && y.hasLatency();
 		double loadX = loadPerWeight(x, byLatency);
 		double loadY = loadPerWeight(y, byLatency);
-		double nearEqual = (x.isWarm() && y.isWarm()) ? NEAR_EQUAL : NEAR_EQUAL_WARMING;
+		double nearEqual = (byLatency && !(x.isWarm() && y.isWarm())) ? NEAR_EQUAL_WARMING : NEAR_EQUAL;
 		if (loadX * nearEqual < loadY) {
 			return true;
 		}
