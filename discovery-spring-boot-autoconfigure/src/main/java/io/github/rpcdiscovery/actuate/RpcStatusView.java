@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.github.rpcdiscovery.balancer.InstanceWeight;
 import io.github.rpcdiscovery.balancer.NodeState;
 import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.core.InstanceSnapshot;
@@ -105,7 +106,12 @@ final class RpcStatusView {
 		view.put("address", address);
 		view.put("source", instance.getSource());
 		view.put("metadata", instance.getMetadata());
-		view.put("balancer", nodes.get(address));
+		NodeState node = nodes.get(address);
+		view.put("zone", instance.getMetadata().get("zone"));
+		view.put("version", instance.getMetadata().get("version"));
+		view.put("weight", (node != null) ? node.weight() : InstanceWeight.of(instance.getMetadata()));
+		view.put("sharePercent", (node != null) ? node.sharePercent() : null);
+		view.put("balancer", node);
 		return view;
 	}
 

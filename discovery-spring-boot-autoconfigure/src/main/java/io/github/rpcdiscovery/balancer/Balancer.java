@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * Picks one item of a list with a {@link Picker} over the items' {@link NodeStats}, for any kind of item (Spring
- * Cloud {@code ServiceInstance}s, gRPC subchannels): the caller says how to name an item's node.
+ * Cloud {@code ServiceInstance}s, gRPC subchannels): the caller says how to name an item's node and, optionally, its
+ * weight ({@link InstanceWeight}).
  * <p>
  * The list handed to {@link #pick} is mapped to its nodes once and the mapping reused for as long as the same list
  * (the same object, or the same items in the same order) comes back, so a pick costs the picker and nothing else: no
@@ -29,12 +31,20 @@ public final class Balancer<T> {
 
 	private final Function<? super T, String> nodeId;
 
+	private final ToIntFunction<? super T> weightOf;
+
 	private volatile View<T> view = new View<>(List.of(), List.of(), new NodeStats[0]);
 
 	public Balancer(NodeTable table, Picker picker, Function<? super T, String> nodeId) {
+		this(table, picker, nodeId, (item) -> InstanceWeight.DEFAULT);
+	}
+
+	public Balancer(NodeTable table, Picker picker, Function<? super T, String> nodeId,
+			ToIntFunction<? super T> weightOf) {
 		this.table = table;
 		this.picker = picker;
 		this.nodeId = nodeId;
+		this.weightOf = weightOf;
 	}
 
 	/** One of the items, or {@code null} if the list is empty. */
@@ -64,8 +74,14 @@ public final class Balancer<T> {
 		View<T> current = this.view;
 		long now = this.table.clock().nanoTime();
 		List<NodeState> states = new ArrayList<>();
-		for (NodeStats node : current.nodes) {
-			states.add(node.state(now, true));
+		double[] recent = new double[current.nodes.length];
+		double total = 0;
+		for (int i = 0; i < recent.length; i++) {
+			recent[i] = current.nodes[i].recentCalls(now);
+			total += recent[i];
+		}
+		for (int i = 0; i < recent.length; i++) {
+			states.add(current.nodes[i].state(now, true, (total > 0) ? 100 * recent[i] / total : 0));
 		}
 		for (NodeStats node : this.table.nodes()) {
 			if (!current.lists(node)) {
@@ -85,10 +101,23 @@ public final class Balancer<T> {
 
 	private View<T> update(List<? extends T> items) {
 		long now = this.table.clock().nanoTime();
+		View<T> previous = this.view;
 		NodeStats[] nodes = new NodeStats[items.size()];
 		for (int i = 0; i < nodes.length; i++) {
 			nodes[i] = this.table.node(this.nodeId.apply(items.get(i)));
 			nodes[i].seen(now);
+			nodes[i].weight(this.weightOf.applyAsInt(items.get(i)));
+		}
+		if (previous.nodes.length > 0) {
+			long floor = previous.nodes[0].pass();
+			for (NodeStats node : previous.nodes) {
+				floor = (node.pass() - floor < 0) ? node.pass() : floor;
+			}
+			for (NodeStats node : nodes) {
+				if (!previous.lists(node)) {
+					node.passAtLeast(floor);
+				}
+			}
 		}
 		View<T> updated = new View<>(items, List.copyOf(items), nodes);
 		this.view = updated;

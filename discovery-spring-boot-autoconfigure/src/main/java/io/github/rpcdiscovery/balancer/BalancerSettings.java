@@ -6,7 +6,8 @@ import java.time.Duration;
  * The balancer's constants. The defaults are go-zero's p2c_ewma constants plus this project's ejection rules.
  *
  * @param decay the time constant τ of the latency and success averages: a sample Δt after the previous one weighs
- * {@code 1 - exp(-Δt/τ)} (go-zero: decayTime, 10 s)
+ * {@code 1 - exp(-Δt/τ)} (go-zero: decayTime, 10 s); the k-th latency sample weighs at least {@code 1/k}, so the
+ * latency average does not keep cold first samples (see {@link NodeStats})
  * @param forcePick a node not picked for longer than this is picked once when it is the other half of a pair, so a
  * node that was slow or failing is probed again (go-zero: forcePick, 1 s)
  * @param ejectAfterFailures consecutive failed calls after which a node is ejected (a refused connection ejects at

@@ -7,7 +7,8 @@ package io.github.rpcdiscovery.balancer;
  * @param listed whether the node is in the latest instance list (statistics of a departed node are kept a while)
  * @param load go-zero's load, {@code sqrt(lag + 1) * (inflight + 1)}; lower is better
  * @param inflight calls in flight
- * @param latencyMillis the decaying average latency (EWMA, τ = 10 s)
+ * @param latencyMillis the average latency: the median of the first 10 calls, then a mean that decays with time (τ =
+ * 10 s) once the calls span that long
  * @param success the decaying average success score, 0..1000
  * @param healthy whether the success score is above 500
  * @param ejected whether the node is ejected now
@@ -18,9 +19,12 @@ package io.github.rpcdiscovery.balancer;
  * @param failures calls failed
  * @param consecutiveFailures failures since the last success
  * @param ejections ejections in a row without a success in between
+ * @param weight the instance's weight (1 unless its metadata says otherwise)
+ * @param sharePercent the node's share of the service's recent calls, in percent: calls completed, each weighing
+ * {@code exp(-age / 10 s)}, against those of every listed node (0 for a node no longer listed)
  */
 public record NodeState(String id, boolean listed, double load, int inflight, double latencyMillis, double success,
 		boolean healthy, boolean ejected, long ejectedForMillis, boolean probation, long lastPickMillisAgo, long calls,
-		long failures, int consecutiveFailures, int ejections) {
+		long failures, int consecutiveFailures, int ejections, int weight, double sharePercent) {
 
 }

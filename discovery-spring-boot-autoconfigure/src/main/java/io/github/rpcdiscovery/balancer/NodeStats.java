@@ -8,8 +8,14 @@ import java.lang.invoke.VarHandle;
  * its success (go-zero's p2c_ewma subConn), and whether it is ejected.
  * <p>
  * Reads for a pick are lock-free volatile reads; a completed call updates the averages under the node's own lock (one
- * completion per call, so it is not contended). Averages decay with time, not with the number of calls: a sample
- * {@code Δt} after the previous completion weighs {@code 1 - exp(-Δt/τ)}, the first sample weighs 1.
+ * completion per call, so it is not contended). The success average decays with time (go-zero): a sample {@code Δt}
+ * after the previous completion weighs {@code 1 - exp(-Δt/τ)}, the first sample weighs 1.
+ * <p>
+ * The latency average is a {@link LatencyAverage}: it forgets cold first samples and lone stalls. The picker ranks a
+ * node by it from its second sample on ({@link #hasLatency}), only coarsely until it has
+ * {@value #RANKED_AFTER_SAMPLES} ({@link #isWarm}): an average of fewer sub-millisecond samples is mostly noise, and a
+ * node ranked last by noise gets no calls to correct it; a node slow from its first call is still told apart after
+ * two.
  * <p>
  * Ejection is on top of the averages, because the averages decay with time and would take seconds of failures to
  * turn a node unhealthy: a refused connection, or {@code ejectAfterFailures} failures in a row, eject the node for a
@@ -18,6 +24,10 @@ import java.lang.invoke.VarHandle;
  * time" holds from the pick on, not from the start of the call: of the threads that pick the node at the same moment
  * ({@link #tryAdmit}), one gets it. A probe picked but never started (the request failed before it was sent) frees
  * the node after {@code firstEjection}.
+ * <p>
+ * Longer than this project's 300 lines on purpose: everything a pick reads (calls in flight, pass, weight, probation
+ * claim, ejection) is in one object of plain volatile fields, read without indirection on the pick path; the latency
+ * average, read once per pick, is its own class ({@link LatencyAverage}).
  */
 public final class NodeStats {
 
@@ -26,6 +36,17 @@ public final class NodeStats {
 	private static final VarHandle LAST_PICK;
 
 	private static final VarHandle PROBE_CLAIMED_AT;
+
+	private static final VarHandle PASS;
+
+	/** What a pick of a node of weight 1 adds to its pass; a node of weight w adds {@code PASS_UNIT / w}. */
+	static final long PASS_UNIT = 1L << 32;
+
+	/** Latency samples before the picker ranks the node by its latency as finely as it can. */
+	static final int RANKED_AFTER_SAMPLES = 50;
+
+	/** Latency samples before the picker ranks the node by its latency at all (roughly until {@link #isWarm}). */
+	static final int FIRST_RANKED_SAMPLES = 2;
 
 	/** No probe is claimed. */
 	private static final long UNCLAIMED = Long.MIN_VALUE;
@@ -36,6 +57,7 @@ public final class NodeStats {
 			INFLIGHT = lookup.findVarHandle(NodeStats.class, "inflight", int.class);
 			LAST_PICK = lookup.findVarHandle(NodeStats.class, "lastPick", long.class);
 			PROBE_CLAIMED_AT = lookup.findVarHandle(NodeStats.class, "probeClaimedAt", long.class);
+			PASS = lookup.findVarHandle(NodeStats.class, "pass", long.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -60,9 +82,19 @@ public final class NodeStats {
 
 	private volatile long lastPick;
 
-	private volatile double lagNanos;
+	private final LatencyAverage latency = new LatencyAverage();
 
 	private volatile double success = BalancerSettings.INITIAL_SUCCESS;
+
+
+	/** The instance's weight, 1 unless its metadata says otherwise. */
+	private volatile int weight = 1;
+
+	/**
+	 * Stride scheduling's pass: grows by {@code PASS_UNIT / weight} with every pick, so of nodes with equal loads the
+	 * lowest pass is the one furthest behind its share.
+	 */
+	private volatile long pass;
 
 	/** Ejected, or on probation after an ejection: has not yet answered a call made after its ejection ended. */
 	private volatile boolean suspended;
@@ -82,7 +114,11 @@ public final class NodeStats {
 
 	private boolean sampled;
 
+
 	private long lastCompletion;
+
+	/** Calls completed, each decaying with time like the averages (τ): the node's recent call count. */
+	private double recentCalls;
 
 	private int consecutiveFailures;
 
@@ -110,7 +146,7 @@ public final class NodeStats {
 
 	/** go-zero's load: {@code sqrt(lag + 1) * (inflight + 1)}, lag in nanoseconds. Lower is better. */
 	public double load() {
-		return Math.sqrt(this.lagNanos + 1) * (this.inflight + 1);
+		return Math.sqrt(this.latency.nanos() + 1) * (this.inflight + 1);
 	}
 
 	public int inflight() {
@@ -124,7 +160,7 @@ public final class NodeStats {
 
 	/** The average latency in nanoseconds. */
 	public double lagNanos() {
-		return this.lagNanos;
+		return this.latency.nanos();
 	}
 
 	/** Whether the success score is above go-zero's throttle threshold (500). */
@@ -191,10 +227,11 @@ public final class NodeStats {
 			double weight = this.sampled ? Math.exp(-(double) Math.max(0, now - this.lastCompletion) / this.decayNanos)
 					: 0;
 			this.sampled = true;
+			this.recentCalls = this.recentCalls * decayed(now) + 1;
 			this.lastCompletion = now;
 			if (outcome != Outcome.CONNECT_FAILURE) {
 				// a refused connection says nothing about how fast the node serves
-				this.lagNanos = this.lagNanos * weight + Math.max(0, now - startedAt) * (1 - weight);
+				this.latency.add(Math.max(0, now - startedAt), 1 - weight);
 			}
 			double sample = outcome.isSuccess() ? BalancerSettings.INITIAL_SUCCESS : 0;
 			this.success = this.success * weight + sample * (1 - weight);
@@ -207,6 +244,29 @@ public final class NodeStats {
 		if (event != null) {
 			event.run();
 		}
+	}
+
+	/** How much of the recent call count is left at {@code now}; guarded by this. */
+	private double decayed(long now) {
+		return Math.exp(-(double) Math.max(0, now - this.lastCompletion) / this.decayNanos);
+	}
+
+	/** The calls completed recently, each weighing {@code exp(-age/τ)}: summed over the nodes, each one's share. */
+	synchronized double recentCalls(long now) {
+		return this.sampled ? this.recentCalls * decayed(now) : 0;
+	}
+
+	/** Whether the latency average has {@value #RANKED_AFTER_SAMPLES} samples: before, it is a rough ranking. */
+	public boolean isWarm() {
+		return this.latency.samples() >= RANKED_AFTER_SAMPLES;
+	}
+
+	/**
+	 * Whether the latency average has {@value #FIRST_RANKED_SAMPLES} samples: their median (the lower one of two) is
+	 * no longer a lone cold sample, and a node slow from its first call is told apart from the others.
+	 */
+	public boolean hasLatency() {
+		return this.latency.samples() >= FIRST_RANKED_SAMPLES;
 	}
 
 	private Runnable updateEjection(long startedAt, long now, Outcome outcome) {
@@ -266,6 +326,27 @@ public final class NodeStats {
 
 	void picked(long now) {
 		this.lastPick = now;
+		PASS.getAndAdd(this, PASS_UNIT / this.weight);
+	}
+
+	long pass() {
+		return this.pass;
+	}
+
+	/** A node (re)joining the list starts level with the others, not with the picks it missed. */
+	void passAtLeast(long floor) {
+		if (this.pass - floor < 0) {
+			this.pass = floor;
+		}
+	}
+
+	/** The instance's weight (1 or more): its share among nodes of equal load is proportional to it. */
+	public int weight() {
+		return this.weight;
+	}
+
+	void weight(int weight) {
+		this.weight = Math.max(1, weight);
 	}
 
 	void seen(long now) {
@@ -278,13 +359,20 @@ public final class NodeStats {
 
 	/** A consistent-enough copy for reading; allocation is fine here, it is not on the pick path. */
 	public NodeState state(long now, boolean listed) {
+		return state(now, listed, 0);
+	}
+
+	/**
+	 * @param share the node's share of the service's recent calls, in percent ({@link #recentCalls})
+	 */
+	public NodeState state(long now, boolean listed, double share) {
 		long until = this.ejectedUntil;
 		boolean ejected = isEjected(now);
 		synchronized (this) {
-			return new NodeState(this.id, listed, load(), this.inflight, this.lagNanos / 1_000_000.0, this.success,
+			return new NodeState(this.id, listed, load(), this.inflight, this.latency.nanos() / 1_000_000.0, this.success,
 					isHealthy(), ejected, ejected ? (until - now) / 1_000_000 : 0, this.suspended && !ejected,
 					(now - this.lastPick) / 1_000_000, this.calls, this.failures, this.consecutiveFailures,
-					this.ejections);
+					this.ejections, this.weight, share);
 		}
 	}
 

@@ -8,6 +8,13 @@ import java.util.random.RandomGenerator;
  * <li>one node: it; two nodes: the one with the lower load;</li>
  * <li>more: up to three draws of two distinct random nodes, until both are healthy (success above 500) and not
  * ejected, else the last pair drawn; of the pair, the lower load wins;</li>
+ * <li>unlike go-zero, calls in flight count per unit of the node's {@link NodeStats#weight() weight}, loads within
+ * {@value #NEAR_EQUAL} of each other are equal, and of two equal nodes the one furthest behind its share wins (the
+ * lower stride-scheduling pass: picks divided by weight): a fixed ranking by noise (1.00 ms against 1.02 ms) would
+ * send one caller's sequential calls to the same node every time, and the third of three equal nodes would get none;
+ * this way equal nodes take turns, and nodes of weights 1, 2 and 4 get 1/7, 2/7 and 4/7 of the calls. A node with
+ * fewer than two latency samples ({@link NodeStats#hasLatency}) is compared by its calls in flight only, and until
+ * its average is warm ({@link NodeStats#isWarm}) loads within {@value #NEAR_EQUAL_WARMING} are equal;</li>
  * <li>but if the other node of the pair was not picked for over {@code forcePick} (1 s), it is picked instead: a probe,
  * so a node that was slow or failing gets a chance to show it recovered.</li>
  * </ul>
@@ -17,6 +24,19 @@ import java.util.random.RandomGenerator;
 public final class P2cEwmaPicker implements Picker {
 
 	private static final int PICK_TIMES = 3;
+
+	/**
+	 * Loads within this ratio are equal: with the same calls in flight, latencies within a factor of 2 (the load grows
+	 * with the square root of the latency: averages of sub-millisecond loopback calls on a busy machine differ by tens
+	 * of percent from noise alone); 2 calls in flight against 1, or 3 against 2, count.
+	 */
+	static final double NEAR_EQUAL = 1.415;
+
+	/**
+	 * The same while either node's latency average has few samples: latencies within a factor of 4 are equal (calls
+	 * in flight alone, before a node has latency samples, use {@link #NEAR_EQUAL}).
+	 */
+	static final double NEAR_EQUAL_WARMING = 2;
 
 	private final NanoClock clock;
 
@@ -76,7 +96,7 @@ public final class P2cEwmaPicker implements Picker {
 		}
 		int better = a;
 		int worse = b;
-		if (nodes[a].load() > nodes[b].load()) {
+		if (isBetter(nodes[b], nodes[a])) {
 			better = b;
 			worse = a;
 		}
@@ -84,6 +104,32 @@ public final class P2cEwmaPicker implements Picker {
 			return worse;
 		}
 		return admitted(nodes, better, now);
+	}
+
+	/** Whether {@code x} beats {@code y}: a clearly lower load per weight, or an equal one and a lower pass. */
+	private static boolean isBetter(NodeStats x, NodeStats y) {
+		boolean byLatency = x.hasLatency() && y.hasLatency();
+		double loadX = loadPerWeight(x, byLatency);
+		double loadY = loadPerWeight(y, byLatency);
+		double nearEqual = (byLatency && !(x.isWarm() && y.isWarm())) ? NEAR_EQUAL_WARMING : NEAR_EQUAL;
+		if (loadX * nearEqual < loadY) {
+			return true;
+		}
+		if (loadY * nearEqual < loadX) {
+			return false;
+		}
+		return x.pass() - y.pass() < 0;
+	}
+
+	/**
+	 * go-zero's load with the calls in flight counted per unit of weight, {@code sqrt(lag + 1) * (inflight / weight +
+	 * 1)}: a node of weight 4 carries 4 calls in flight for every one of a node of weight 1 before it counts as more
+	 * loaded, while idle nodes stay equal and share by weight through the pass. Without a ranked latency, the calls in
+	 * flight alone.
+	 */
+	private static double loadPerWeight(NodeStats node, boolean byLatency) {
+		double queue = (double) node.inflight() / node.weight() + 1;
+		return byLatency ? Math.sqrt(node.lagNanos() + 1) * queue : queue;
 	}
 
 	/** The chosen node if it admits the call; if another thread just took its probation call, the next that does. */

@@ -9,6 +9,7 @@ import io.github.rpcdiscovery.balancer.BalancerSettings;
 import io.github.rpcdiscovery.balancer.BalancingPolicy;
 import io.github.rpcdiscovery.balancer.EjectionListener;
 import io.github.rpcdiscovery.balancer.EjectionLogger;
+import io.github.rpcdiscovery.balancer.InstanceWeight;
 import io.github.rpcdiscovery.balancer.NanoClock;
 import io.github.rpcdiscovery.balancer.NodeStats;
 import io.github.rpcdiscovery.balancer.NodeTable;
@@ -43,7 +44,8 @@ public final class ServiceBalancer {
 		this.serviceId = serviceId;
 		this.policy = policy;
 		NodeTable table = new NodeTable(settings, clock, new CountingEjections(new EjectionLogger(serviceId)));
-		this.balancer = new Balancer<>(table, policy.newPicker(clock, random), ServiceBalancer::nodeId);
+		this.balancer = new Balancer<>(table, policy.newPicker(clock, random), ServiceBalancer::nodeId,
+				(instance) -> InstanceWeight.of(instance.getMetadata()));
 		this.calls = new CallTracker(this.balancer, clock, CallTracker.ABANDON_AFTER);
 	}
 

@@ -2,7 +2,9 @@ package io.github.rpcdiscovery.balancer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -77,6 +79,20 @@ class BalancerTest {
 		this.clock.advance(Duration.ofHours(1));
 		assertThat(this.balancer.forgetDeparted()).isZero();
 		assertThat(this.table.size()).isEqualTo(2);
+	}
+
+	@Test
+	void aNodeJoiningLateStartsLevelWithTheOthersInsteadOfTakingEveryCall() {
+		List<String> two = List.of("127.0.0.1:1", "127.0.0.2:1");
+		for (int i = 0; i < 1000; i++) {
+			this.balancer.pick(two);
+		}
+		List<String> three = List.of("127.0.0.1:1", "127.0.0.2:1", "127.0.0.3:1");
+		Map<String, Integer> picks = new HashMap<>();
+		for (int i = 0; i < 30; i++) {
+			picks.merge(this.balancer.pick(three), 1, Integer::sum);
+		}
+		assertThat(picks.get("127.0.0.3:1")).isLessThanOrEqualTo(15);
 	}
 
 	@Test

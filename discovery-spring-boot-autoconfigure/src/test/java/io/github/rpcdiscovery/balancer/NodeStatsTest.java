@@ -54,13 +54,58 @@ class NodeStatsTest {
 
 	@Test
 	void samplesDecayWithTimeNotWithCount() {
-		call(20, Outcome.SUCCESS);
-		this.clock.advance(Duration.ofMillis(9_960)); // the next call completes 10 s after the first: w = exp(-1)
+		SteadyLatency.give(this.node, this.clock.nanoTime(), 20);
+		this.clock.advance(Duration.ofMillis(9_960)); // the next call completes 10 s after the last: w = exp(-1)
 		call(40, Outcome.FAILURE);
 		double w = Math.exp(-1);
 		assertThat(this.node.lagNanos()).isCloseTo(20 * MS * w + 40 * MS * (1 - w), within(1.0));
 		assertThat(this.node.success()).isCloseTo(1000 * w, within(1e-6));
 		assertThat(this.node.isHealthy()).isFalse(); // 368 < 500
+	}
+
+	@Test
+	void aColdFirstSampleIsForgottenWithinASecondOfSteadyCalls() {
+		call(50, Outcome.SUCCESS); // a new connection, cold code
+		for (int i = 0; i < 500; i++) { // 1 s of calls of 2 ms, one after another
+			call(2, Outcome.SUCCESS);
+		}
+		assertThat(this.node.lagNanos()).isCloseTo(2 * MS, within(0.1 * MS));
+	}
+
+	@Test
+	void theLatencyAverageIsARankingFromItsSecondSampleAndAFineOneAfterItsWarmUp() {
+		call(50, Outcome.SUCCESS);
+		assertThat(this.node.hasLatency()).isFalse();
+		call(2, Outcome.SUCCESS);
+		assertThat(this.node.hasLatency()).isTrue();
+		assertThat(this.node.lagNanos()).as("the lower of two").isEqualTo(2 * MS);
+		for (int i = 2; i < NodeStats.RANKED_AFTER_SAMPLES; i++) {
+			assertThat(this.node.isWarm()).isFalse();
+			call(2, Outcome.SUCCESS);
+		}
+		call(2, Outcome.SUCCESS);
+		assertThat(this.node.isWarm()).isTrue();
+	}
+
+	@Test
+	void aNodeTurningSlowRaisesItsAverageWithItsSecondSlowAnswer() {
+		for (int i = 0; i < NodeStats.RANKED_AFTER_SAMPLES; i++) {
+			call(20, Outcome.SUCCESS);
+		}
+		call(500, Outcome.SUCCESS);
+		call(500, Outcome.SUCCESS);
+		// each weighs 1/51 or more (count), or 1 - exp(-0.5) (time): more than twice the latency
+		assertThat(this.node.lagNanos()).isGreaterThan(40 * MS);
+	}
+
+	@Test
+	void aLoneStallDoesNotRaiseTheAverage() {
+		for (int i = 0; i < NodeStats.RANKED_AFTER_SAMPLES; i++) {
+			call(1, Outcome.SUCCESS);
+		}
+		call(100, Outcome.SUCCESS); // the machine stalled during this call
+		call(1, Outcome.SUCCESS);
+		assertThat(this.node.lagNanos()).isCloseTo(MS, within(0.05 * MS));
 	}
 
 	@Test

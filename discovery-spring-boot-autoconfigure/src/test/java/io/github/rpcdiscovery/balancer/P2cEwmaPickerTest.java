@@ -1,5 +1,6 @@
 package io.github.rpcdiscovery.balancer;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -40,9 +41,76 @@ class P2cEwmaPickerTest {
 		for (int i = 0; i < 5; i++) {
 			assertThat(this.picker.pick(nodes)).isEqualTo(1);
 		}
-		// calls in flight count: (2 + 1) * sqrt(10 ms) > sqrt(50 ms)
+		// calls in flight count: (3 + 1) * sqrt(10 ms) > sqrt(50 ms)
 		nodes[1].callStarted();
 		nodes[1].callStarted();
+		nodes[1].callStarted();
+		assertThat(this.picker.pick(nodes)).isZero();
+	}
+
+	@Test
+	void nearEqualNodesTakeTurnsInsteadOfRankingByNoise() {
+		P2cEwmaPicker seededPicker = new P2cEwmaPicker(this.clock, new SplittableRandom(7));
+		NodeStats[] nodes = nodes(3);
+		latency(nodes[0], 20);
+		latency(nodes[1], 22);
+		latency(nodes[2], 26);
+		int[] picks = new int[3];
+		for (int i = 0; i < 3000; i++) { // one caller, one call after another
+			this.clock.advanceMillis(2);
+			picks[seededPicker.pick(nodes)]++;
+		}
+		assertThat(Arrays.stream(picks).boxed().toList()).allSatisfy((count) -> assertThat(count).isBetween(970, 1030));
+	}
+
+	@Test
+	void aNodeInItsWarmUpIsComparedByCallsInFlightOnly() {
+		NodeStats[] nodes = nodes(2);
+		long now = this.clock.nanoTime();
+		nodes[0].callStarted();
+		nodes[0].callCompleted(now - 50 * MS, now, Outcome.SUCCESS); // one cold sample
+		latency(nodes[1], 2);
+		nodes[0].picked(now);
+		nodes[1].picked(now);
+		nodes[1].picked(now);
+		assertThat(this.picker.pick(nodes)).as("not ranked by its cold sample; fewer picks").isZero();
+		nodes[0].callStarted();
+		nodes[0].callStarted();
+		assertThat(this.picker.pick(nodes)).as("2 calls in flight against none").isEqualTo(1);
+	}
+
+	@Test
+	void weightsOneTwoFourGetOneTwoFourSevenths() {
+		P2cEwmaPicker seededPicker = new P2cEwmaPicker(this.clock, new SplittableRandom(11));
+		NodeStats[] nodes = nodes(3);
+		int[] weights = { 1, 2, 4 };
+		for (int i = 0; i < 3; i++) {
+			latency(nodes[i], 20);
+			nodes[i].weight(weights[i]);
+		}
+		int[] picks = new int[3];
+		for (int i = 0; i < 7000; i++) {
+			this.clock.advanceMillis(1);
+			picks[seededPicker.pick(nodes)]++;
+		}
+		assertThat(picks[0]).isBetween(950, 1050);
+		assertThat(picks[1]).isBetween(1900, 2100);
+		assertThat(picks[2]).isBetween(3800, 4200);
+	}
+
+	@Test
+	void aHeavierNodeTakesMoreCallsInFlightBeforeItCountsAsLoaded() {
+		NodeStats[] nodes = nodes(2);
+		latency(nodes[0], 20);
+		latency(nodes[1], 20);
+		nodes[1].weight(4);
+		pickedRecently(nodes);
+		nodes[1].callStarted();
+		// (1/4 + 1) against (0 + 1): equal; node 1's pick counted a quarter, its pass is lower (unweighted: 2 against 1)
+		assertThat(this.picker.pick(nodes)).isEqualTo(1);
+		nodes[1].callStarted();
+		nodes[1].callStarted();
+		// (3/4 + 1) against (0 + 1)
 		assertThat(this.picker.pick(nodes)).isZero();
 	}
 
@@ -64,8 +132,8 @@ class P2cEwmaPickerTest {
 	void fromThreeNodesOnItDrawsPairsAndPrefersTheLowerLoad() {
 		NodeStats[] nodes = nodes(3);
 		latency(nodes[0], 10);
-		latency(nodes[1], 30);
-		latency(nodes[2], 20);
+		latency(nodes[1], 90);
+		latency(nodes[2], 30);
 		pickedRecently(nodes);
 		this.random.then(1, 1); // a = 1, b = 1 -> 2 (b skips a): pair (1, 2)
 		assertThat(this.picker.pick(nodes)).isEqualTo(2);
@@ -161,9 +229,7 @@ class P2cEwmaPickerTest {
 	}
 
 	private void latency(NodeStats node, long millis) {
-		long now = this.clock.nanoTime();
-		node.callStarted();
-		node.callCompleted(now - millis * MS, now, Outcome.SUCCESS);
+		SteadyLatency.give(node, this.clock.nanoTime(), millis);
 	}
 
 	private void failOnce(NodeStats node) {

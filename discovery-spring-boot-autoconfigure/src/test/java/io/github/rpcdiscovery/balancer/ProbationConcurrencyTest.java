@@ -109,10 +109,8 @@ class ProbationConcurrencyTest {
 	 */
 	private void putRecoveringOnProbation() {
 		long now = this.clock.nanoTime();
-		this.steady.callStarted();
-		this.steady.callCompleted(now - 100 * MS, now, Outcome.SUCCESS);
-		this.recovering.callStarted();
-		this.recovering.callCompleted(now - MS, now, Outcome.SUCCESS);
+		SteadyLatency.give(this.steady, now, 100);
+		SteadyLatency.give(this.recovering, now, 1);
 		this.clock.advanceMillis(10);
 		long refused = this.clock.nanoTime();
 		this.recovering.callStarted();

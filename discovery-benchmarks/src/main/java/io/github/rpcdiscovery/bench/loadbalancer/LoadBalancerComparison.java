@@ -35,9 +35,12 @@ import org.springframework.web.reactive.function.client.WebClient;
  * 5 backends on loopback at about 20 ms, an open-loop load of 200 requests/s for 60 s; at 15 s one backend turns to
  * 500 ms for 30 s, then recovers. Each policy runs once without the fault (its baseline) and once with it. A second
  * scenario kills one backend (its port closes and its connections are reset) a third of the way through a run, with
- * Spring Cloud LoadBalancer's retry on (one retry on another instance).
+ * Spring Cloud LoadBalancer's retry on (one retry on another instance). Before both, 3 equal backends answering at once
+ * and a fresh service per policy and caller count: the share of calls each got with one caller calling in sequence
+ * and with 16 at once, in the first second, the first 10 s and the whole run.
  * <p>
- * Usage: {@code LoadBalancerComparison [--seconds=60] [--kill-seconds=30] [--rate=200] [--policies=round-robin,random,p2c]}
+ * Usage: {@code LoadBalancerComparison [--seconds=60] [--kill-seconds=30] [--equal-seconds=60] [--rate=200]
+ * [--policies=round-robin,random,p2c]}
  */
 public final class LoadBalancerComparison {
 
@@ -49,6 +52,10 @@ public final class LoadBalancerComparison {
 
 	private static final int BACKENDS = 5;
 
+	private static final int EQUAL_BACKENDS = 3;
+
+	private static final int[] EQUAL_CALLERS = { 1, 16 };
+
 	private LoadBalancerComparison() {
 	}
 
@@ -57,6 +64,7 @@ public final class LoadBalancerComparison {
 		int seconds = Integer.parseInt(options.getOrDefault("seconds", "60"));
 		int killSeconds = Integer.parseInt(options.getOrDefault("kill-seconds", "30"));
 		int rate = Integer.parseInt(options.getOrDefault("rate", "200"));
+		int equalSeconds = Integer.parseInt(options.getOrDefault("equal-seconds", "60"));
 		List<BalancingPolicy> policies = new ArrayList<>();
 		for (String name : options.getOrDefault("policies", "round-robin,random,p2c").split(",")) {
 			policies.add(BalancingPolicy.valueOf(name.strip().toUpperCase(Locale.ROOT).replace('-', '_')));
@@ -64,9 +72,16 @@ public final class LoadBalancerComparison {
 
 		List<DelayedBackend> shared = backends(1);
 		Map<BalancingPolicy, List<DelayedBackend>> killSets = new LinkedHashMap<>();
+		List<DelayedBackend> equal = new ArrayList<>();
+		for (int i = 0; i < EQUAL_BACKENDS; i++) {
+			equal.add(new DelayedBackend("127.0.0." + (101 + i), Duration.ZERO));
+		}
 		List<String> properties = new ArrayList<>();
 		declare(properties, "warmup", BalancingPolicy.P2C, shared);
 		for (BalancingPolicy policy : policies) {
+			for (int callers : EQUAL_CALLERS) {
+				declare(properties, "equal-" + callers + "-" + policy.value(), policy, equal);
+			}
 			declare(properties, "base-" + policy.value(), policy, shared);
 			declare(properties, "slow-" + policy.value(), policy, shared);
 			List<DelayedBackend> killSet = backends(10 + 10 * killSets.size());
@@ -86,6 +101,33 @@ public final class LoadBalancerComparison {
 					BACKENDS, LATENCY.toMillis(), rate, TIMEOUT.toMillis(), loadAverage());
 			new OpenLoopLoad(rate, Duration.ofSeconds(10), TIMEOUT).run(() -> call(client, "warmup"), (s) -> {
 			});
+
+			Table equalTable = new Table("balancer", "callers", "shares, first 1 s", "first 10 s",
+					"all " + equalSeconds + " s", "max deviation (points) 1 s / 10 s / all", "load avg");
+			EqualShares shares = new EqualShares((service) -> call(client, service), TIMEOUT);
+			List<String> equalAddresses = equal.stream().map(DelayedBackend::address).toList();
+			for (BalancingPolicy policy : policies) {
+				for (int callers : EQUAL_CALLERS) {
+					Map<Integer, Map<String, Double>> result = shares.run("equal-" + callers + "-" + policy.value(),
+							equalAddresses, callers, equalSeconds);
+					List<String> cells = new ArrayList<>(List.of(policy.value(), String.valueOf(callers)));
+					List<String> deviations = new ArrayList<>();
+					for (Map<String, Double> checkpoint : result.values()) {
+						cells.add(EqualShares.format(checkpoint));
+						deviations.add(String.format(Locale.ROOT, "%.1f", EqualShares.maxDeviation(checkpoint)));
+					}
+					while (cells.size() < 5) {
+						cells.add("-"); // a run shorter than 10 s has fewer checkpoints
+					}
+					cells.add(String.join(" / ", deviations));
+					cells.add(loadAverage());
+					equalTable.row(cells.toArray(String[]::new));
+				}
+			}
+			System.out.println();
+			System.out.printf("Scenario 0: %d equal backends answering at once, a fresh service per row, callers in a"
+					+ " closed loop; shares in %% of calls, cumulative from the start%n%n", EQUAL_BACKENDS);
+			System.out.println(equalTable);
 
 			Table slowTable = new Table("balancer", "fault", "p50 ms", "p95 ms", "p99 ms", "p99.9 ms", "max ms",
 					"success (1 s)", "to slow backend", "load avg");
@@ -164,6 +206,7 @@ public final class LoadBalancerComparison {
 		}
 		finally {
 			shared.forEach(DelayedBackend::close);
+			equal.forEach(DelayedBackend::close);
 			killSets.values().forEach((set) -> set.forEach(DelayedBackend::close));
 		}
 	}

@@ -22,8 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * until it succeeds.
  * @param zone The zone written into the registration metadata, read by Spring Cloud LoadBalancer's zone preference.
  * Defaults to spring.cloud.loadbalancer.zone.
- * @param weight The weight written into the registration metadata, read by Spring Cloud LoadBalancer's weighted
- * supplier. Must be positive.
+ * @param weight The weight written into the registration metadata: callers' P2C (HTTP and gRPC p2c_ewma) gives
+ * this instance a share proportional to it among instances of equal load; Spring Cloud LoadBalancer's weighted
+ * supplier reads it too. Must be positive; an instance without one counts as 1.
  * @param version The version written into the registration metadata.
  * @param scheme The scheme (http or https) callers should use; written into the registration metadata. Defaults to
  * https when server.ssl.enabled is true, else http.

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.rpcdiscovery.balancer.Balancer;
+import io.github.rpcdiscovery.balancer.InstanceWeight;
 import io.github.rpcdiscovery.balancer.NodeTable;
 import io.github.rpcdiscovery.grpc.resolver.AddressGroups;
 import io.grpc.ConnectivityState;
@@ -80,6 +81,7 @@ final class P2cEwmaLoadBalancer extends LoadBalancer {
 			}
 			else if (!child.subchannel.getAddresses().equals(entry.getValue())) {
 				child.subchannel.updateAddresses(List.of(entry.getValue()));
+				child.node = new ReadyNode(child.subchannel, child.node.tracer(), weight(entry.getValue()));
 			}
 		}
 		this.balancer.forgetDeparted();
@@ -111,8 +113,8 @@ final class P2cEwmaLoadBalancer extends LoadBalancer {
 	private Child newChild(String id, EquivalentAddressGroup group) {
 		Subchannel subchannel = this.helper
 			.createSubchannel(CreateSubchannelArgs.newBuilder().setAddresses(group).build());
-		Child child = new Child(subchannel, new ReadyNode(subchannel,
-				new CallOutcomeTracer(id, this.table)));
+		Child child = new Child(subchannel, new ReadyNode(subchannel, new CallOutcomeTracer(id, this.table),
+				weight(group)));
 		subchannel.start((info) -> onStateChange(child, info));
 		subchannel.requestConnection();
 		// asked to connect: counts as connecting until it says otherwise
@@ -191,6 +193,12 @@ final class P2cEwmaLoadBalancer extends LoadBalancer {
 		this.children.clear();
 	}
 
+	/** The weight the resolver tagged the group with, else the default. */
+	static int weight(EquivalentAddressGroup group) {
+		Integer weight = group.getAttributes().get(AddressGroups.WEIGHT);
+		return (weight != null) ? weight : InstanceWeight.DEFAULT;
+	}
+
 	/** The registered {@code host:port} the resolver tagged the group with, else its addresses as text. */
 	static String nodeId(EquivalentAddressGroup group) {
 		String id = group.getAttributes().get(AddressGroups.NODE_ID);
@@ -201,7 +209,8 @@ final class P2cEwmaLoadBalancer extends LoadBalancer {
 
 		final Subchannel subchannel;
 
-		final ReadyNode node;
+		/** Replaced when the group's addresses (and with them its weight) change. */
+		ReadyNode node;
 
 		ConnectivityState state = ConnectivityState.IDLE;
 

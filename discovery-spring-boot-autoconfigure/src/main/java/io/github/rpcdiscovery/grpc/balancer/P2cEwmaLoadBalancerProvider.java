@@ -70,7 +70,8 @@ public final class P2cEwmaLoadBalancerProvider extends LoadBalancerProvider {
 	/** Over a given table (its settings and clock), for tests. */
 	static P2cEwmaLoadBalancer newLoadBalancer(LoadBalancer.Helper helper, NodeTable table, RandomGenerator random) {
 		return new P2cEwmaLoadBalancer(helper,
-				new Balancer<>(table, new P2cEwmaPicker(table.clock(), random), ReadyNode::nodeId));
+				new Balancer<>(table, new P2cEwmaPicker(table.clock(), random), ReadyNode::nodeId,
+						ReadyNode::weight));
 	}
 
 	@Override

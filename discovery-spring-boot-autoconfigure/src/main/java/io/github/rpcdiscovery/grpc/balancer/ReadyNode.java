@@ -7,8 +7,9 @@ import io.grpc.LoadBalancer.Subchannel;
  *
  * @param subchannel the subchannel
  * @param tracer its calls' tracer
+ * @param weight the instance's weight (1 unless its metadata says otherwise)
  */
-record ReadyNode(Subchannel subchannel, CallOutcomeTracer tracer) {
+record ReadyNode(Subchannel subchannel, CallOutcomeTracer tracer, int weight) {
 
 	String nodeId() {
 		return this.tracer.nodeId();

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.github.rpcdiscovery.balancer.InstanceWeight;
 import io.github.rpcdiscovery.core.DiscoveredInstance;
 import io.github.rpcdiscovery.target.HostAndPort;
 import io.grpc.Attributes;
@@ -27,6 +28,9 @@ public final class AddressGroups {
 
 	/** The registered {@code host:port} of an address group: the balancer's node identity. */
 	public static final Attributes.Key<String> NODE_ID = Attributes.Key.create("io.github.rpcdiscovery.node-id");
+
+	/** The instance's weight from its metadata ({@link InstanceWeight}). */
+	public static final Attributes.Key<Integer> WEIGHT = Attributes.Key.create("io.github.rpcdiscovery.weight");
 
 	private static final Log logger = LogFactory.getLog(AddressGroups.class);
 
@@ -56,7 +60,10 @@ public final class AddressGroups {
 			}
 			InetSocketAddress socket = resolve(address, unresolvable, lookup);
 			if (socket != null) {
-				groups.add(new EquivalentAddressGroup(socket, Attributes.newBuilder().set(NODE_ID, id).build()));
+				groups.add(new EquivalentAddressGroup(socket, Attributes.newBuilder()
+					.set(NODE_ID, id)
+					.set(WEIGHT, InstanceWeight.of(instance.getMetadata()))
+					.build()));
 			}
 		}
 		return groups;

@@ -198,6 +198,31 @@ class P2cEwmaLoadBalancerTest {
 		assertThat(picks.getOrDefault("127.0.0.3:9003", 0)).as(picks.toString()).isLessThan(300);
 	}
 
+	@Test
+	void theResolversWeightsShareTheCalls() {
+		Map<String, Integer> weights = Map.of("127.0.0.1:9001", 1, "127.0.0.2:9002", 2, "127.0.0.3:9003", 4);
+		List<EquivalentAddressGroup> groups = new ArrayList<>();
+		for (Map.Entry<String, Integer> entry : weights.entrySet()) {
+			String[] hostPort = entry.getKey().split(":");
+			groups.add(new EquivalentAddressGroup(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])),
+					Attributes.newBuilder()
+						.set(AddressGroups.NODE_ID, entry.getKey())
+						.set(AddressGroups.WEIGHT, entry.getValue())
+						.build()));
+		}
+		assertThat(this.balancer.acceptResolvedAddresses(ResolvedAddresses.newBuilder().setAddresses(groups).build())
+			.isOk()).isTrue();
+		readyAll();
+		Map<String, Integer> picks = new HashMap<>();
+		for (int i = 0; i < 7000; i++) { // one call after another, equal latencies
+			PickResult chosen = pick();
+			picks.merge(P2cEwmaLoadBalancer.nodeId(chosen.getSubchannel().getAddresses()), 1, Integer::sum);
+			call(chosen, Duration.ofMillis(2), Status.OK);
+		}
+		weights.forEach((id, weight) -> assertThat(picks.get(id)).as(picks.toString())
+			.isBetween((int) (weight * 1000 * 0.95), (int) (weight * 1000 * 1.05)));
+	}
+
 	@ParameterizedTest
 	@EnumSource(Status.Code.class)
 	void failsExactlyOnGoZerosCodes(Status.Code code) {
