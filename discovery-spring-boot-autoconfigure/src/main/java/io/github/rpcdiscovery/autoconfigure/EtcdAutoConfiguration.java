@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 
 /**
  * The shared etcd clients (one per cluster), used by etcd discovery and etcd registration alike, and where the
@@ -29,8 +30,10 @@ final class EtcdAutoConfiguration {
 		return new PropertiesEtcdConnectionDetails((rpc != null) ? rpc.etcd() : EtcdProperties.empty());
 	}
 
+	/** Only when something talks to etcd: the clients' classes pull in jetcd, grpc-java and Netty. */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
+	@Conditional(OnEtcdInUseCondition.class)
 	EtcdConnections rpcEtcdConnections(ObjectProvider<RpcProperties> properties) {
 		RpcProperties rpc = properties.getIfAvailable();
 		return (rpc != null) ? new EtcdConnections(DiscoveryPlanResolver.requestTimeout(rpc.etcd()))

@@ -16,14 +16,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 
 /**
  * Discovery from etcd: the source that resolves service ids to the instances under their etcd key. It connects only
- * when a service that resolves to etcd is first looked up (or is configured).
+ * when a service that resolves to etcd is first looked up (or is configured). Only when etcd is configured, so that
+ * other modes load nothing of jetcd.
  */
 @AutoConfiguration(after = { EtcdAutoConfiguration.class, RpcDiscoveryAutoConfiguration.class })
 @ConditionalOnClass(name = "io.etcd.jetcd.Client")
 @ConditionalOnRpcDiscoveryEnabled
+@Conditional(OnEtcdDiscoveryCondition.class)
 @EnableConfigurationProperties({ RpcProperties.class, EtcdDiscoveryProperties.class })
 final class EtcdDiscoveryAutoConfiguration {
 

@@ -26,11 +26,12 @@ import org.springframework.grpc.client.VirtualTargets;
 
 /**
  * gRPC channels resolve go-zero's targets and {@code discovery:///<service-id>} from this starter's catalog. Active
- * only with grpc-java on the classpath (the starter brings none); the Spring gRPC wiring only with Spring gRPC's client.
+ * only with Spring gRPC's client on the classpath: grpc-java alone comes with jetcd, and an HTTP-only application does
+ * not pay for gRPC's registries.
  */
 @AutoConfiguration(after = RpcDiscoveryAutoConfiguration.class,
 		beforeName = "org.springframework.boot.grpc.client.autoconfigure.GrpcClientAutoConfiguration")
-@ConditionalOnClass(name = "io.grpc.NameResolverProvider")
+@ConditionalOnClass(name = { "io.grpc.NameResolverProvider", "org.springframework.grpc.client.GrpcChannelFactory" })
 @ConditionalOnRpcDiscoveryEnabled
 @ConditionalOnBean(ServiceDiscovery.class)
 @EnableConfigurationProperties(GrpcProperties.class)

@@ -76,9 +76,18 @@ final class FirstLoads implements AutoCloseable {
 		if (existing != null) {
 			return existing;
 		}
-		start.get().whenComplete((ignored, failure) -> {
+		CompletableFuture<Void> started = start.get();
+		// a source that answers at once (direct endpoints) answers on the caller's thread, which is no source's: no
+		// relay, so that an application with static endpoints starts no thread of ours
+		boolean answeredAtOnce = started.isDone();
+		started.whenComplete((ignored, failure) -> {
 			complete(load.reached(), failure);
-			execute(() -> complete(load.relayed(), failure));
+			if (answeredAtOnce) {
+				complete(load.relayed(), failure);
+			}
+			else {
+				execute(() -> complete(load.relayed(), failure));
+			}
 		});
 		return load;
 	}

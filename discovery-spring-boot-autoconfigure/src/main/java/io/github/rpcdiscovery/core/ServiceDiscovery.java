@@ -216,6 +216,10 @@ public final class ServiceDiscovery implements AutoCloseable {
 	}
 
 	private CompletableFuture<@Nullable InstanceSnapshot> loaded(String serviceId, CompletableFuture<Void> load) {
+		if (load.isDone()) {
+			// loaded already (static endpoints): the caller's own thread reads the catalog, as for a listed service
+			return CompletableFuture.completedFuture(this.catalog.snapshot(serviceId));
+		}
 		// a copy times out, not the shared watch future: a later caller still waits for the first load; a timeout
 		// fires on the JDK's one delay thread, so the answer is handed to ours
 		return load.copy()

@@ -30,7 +30,9 @@ class ConfigurableSettingsTests {
 		.withConfiguration(AutoConfigurations.of(EtcdAutoConfiguration.class, RpcDiscoveryAutoConfiguration.class,
 				EtcdDiscoveryAutoConfiguration.class, RpcBalancerAutoConfiguration.class,
 				GrpcDiscoveryAutoConfiguration.class))
-		.withPropertyValues("rpc.clients[0].name=a", "rpc.clients[0].endpoints=127.0.0.1:8081");
+		// etcd configured, so that its settings apply; nothing is looked up, so nothing connects
+		.withPropertyValues("rpc.clients[0].name=a", "rpc.clients[0].endpoints=127.0.0.1:8081",
+				"rpc.etcd.hosts=127.0.0.1:2379");
 
 	@Test
 	void withNothingSetTheSettingsAreTheDefaults() {

@@ -48,8 +48,16 @@ class EtcdDiscoveryAutoConfigurationTests {
 				CommonsClientAutoConfiguration.class, LoadBalancerAutoConfiguration.class));
 
 	@Test
-	void theSourceIsThereWhenJetcdIs() {
-		this.runner.run((context) -> {
+	void withoutEtcdConfiguredThereIsNeitherSourceNorClient() {
+		this.runner.withPropertyValues("rpc.name=a", "rpc.endpoints=127.0.0.1:8081")
+			.run((context) -> assertThat(context).doesNotHaveBean(EtcdDiscoverySource.class)
+				.doesNotHaveBean(EtcdConnections.class)
+				.hasSingleBean(ServiceDiscovery.class));
+	}
+
+	@Test
+	void theSourceIsThereWhenEtcdIsConfigured() {
+		this.runner.withPropertyValues("rpc.etcd.hosts=" + etcd.hostAndPort()).run((context) -> {
 			assertThat(context).hasSingleBean(EtcdDiscoverySource.class).hasSingleBean(EtcdConnections.class);
 			assertThat(context.getBean(EtcdDiscoverySource.class).name()).isEqualTo("etcd");
 		});

@@ -16,7 +16,8 @@ class EtcdRequestTimeoutPropertyTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
 			AutoConfigurations.of(EtcdAutoConfiguration.class, EtcdDiscoveryAutoConfiguration.class,
-					RpcDiscoveryAutoConfiguration.class));
+					RpcDiscoveryAutoConfiguration.class))
+		.withPropertyValues("rpc.etcd.hosts=127.0.0.1:2379");
 
 	@Test
 	void threeSecondsByDefault() {
