@@ -12,10 +12,10 @@ import java.lang.invoke.VarHandle;
  * after the previous completion weighs {@code 1 - exp(-Δt/τ)}, the first sample weighs 1.
  * <p>
  * The latency average is a {@link LatencyAverage}: it forgets cold first samples and lone stalls. The picker ranks a
- * node by it from its fifth sample on ({@link #hasLatency}), only coarsely until it has
+ * node by it from its second sample on ({@link #hasLatency}), only coarsely until it has
  * {@value #RANKED_AFTER_SAMPLES} ({@link #isWarm}): an average of fewer sub-millisecond samples is mostly noise, and a
  * node ranked last by noise gets no calls to correct it; a node slow from its first call is still told apart after
- * five.
+ * two.
  * <p>
  * Ejection is on top of the averages, because the averages decay with time and would take seconds of failures to
  * turn a node unhealthy: a refused connection, or {@code ejectAfterFailures} failures in a row, eject the node for a
@@ -46,7 +46,7 @@ public final class NodeStats {
 	static final int RANKED_AFTER_SAMPLES = 50;
 
 	/** Latency samples before the picker ranks the node by its latency at all (roughly until {@link #isWarm}). */
-	static final int FIRST_RANKED_SAMPLES = 5;
+	static final int FIRST_RANKED_SAMPLES = 2;
 
 	/** No probe is claimed. */
 	private static final long UNCLAIMED = Long.MIN_VALUE;
@@ -262,10 +262,8 @@ public final class NodeStats {
 	}
 
 	/**
-	 * Whether the latency average has {@value #FIRST_RANKED_SAMPLES} samples: their median (the third) is no longer one
-	 * of the cold first samples (a new connection, then cold code: two slow samples seen on loopback, which ranked the
-	 * node last and starved it of the calls that would correct it), and a node slow from its first call is told apart
-	 * after five calls.
+	 * Whether the latency average has {@value #FIRST_RANKED_SAMPLES} samples: their median (the lower one of two) is
+	 * no longer a lone cold sample, and a node slow from its first call is told apart from the others.
 	 */
 	public boolean hasLatency() {
 		return this.latency.samples() >= FIRST_RANKED_SAMPLES;

@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
  * lower stride-scheduling pass: picks divided by weight): a fixed ranking by noise (1.00 ms against 1.02 ms) would
  * send one caller's sequential calls to the same node every time, and the third of three equal nodes would get none;
  * this way equal nodes take turns, and nodes of weights 1, 2 and 4 get 1/7, 2/7 and 4/7 of the calls. A node with
- * fewer than five latency samples ({@link NodeStats#hasLatency}) is compared by its calls in flight only, and until
+ * fewer than two latency samples ({@link NodeStats#hasLatency}) is compared by its calls in flight only, and until
  * its average is warm ({@link NodeStats#isWarm}) loads within {@value #NEAR_EQUAL_WARMING} are equal;</li>
  * <li>but if the other node of the pair was not picked for over {@code forcePick} (1 s), it is picked instead: a probe,
  * so a node that was slow or failing gets a chance to show it recovered.</li>
@@ -33,10 +33,12 @@ public final class P2cEwmaPicker implements Picker {
 	static final double NEAR_EQUAL = 1.415;
 
 	/**
-	 * The same while either node's latency average has few samples: latencies within a factor of 4 are equal (calls
-	 * in flight alone, before a node has latency samples, use {@link #NEAR_EQUAL}).
+	 * The same while either node's latency average has few samples: latencies within a factor of 16 are equal (the
+	 * load grows with the square root of the latency), so a node whose first answers were slower by cold-start noise
+	 * stays in turn, while one slow from the start (500 ms against 20 ms) is told apart; calls in flight alone, before a
+	 * node has latency samples, use {@link #NEAR_EQUAL}.
 	 */
-	static final double NEAR_EQUAL_WARMING = 2;
+	static final double NEAR_EQUAL_WARMING = 4;
 
 	private final NanoClock clock;
 
