@@ -80,8 +80,9 @@ class EtcdRegisterAndDiscoverTest {
 			server.kill();
 			await().atMost(TTL.plusSeconds(3)).until(() -> instances("killed.rpc").isEmpty());
 			long goneAfter = (System.nanoTime() - killed) / 1_000_000;
-			// not before the TTL: nobody revoked the lease of a killed process
-			assertThat(goneAfter).isGreaterThanOrEqualTo(TTL.toMillis() - 1000);
+			// expired, not revoked (a revoke shows within milliseconds): the lease lives a TTL from its last renewal,
+			// which came up to a renewal interval (TTL/3) before the kill, later on a loaded machine (1821 ms seen)
+			assertThat(goneAfter).isGreaterThanOrEqualTo(TTL.toMillis() / 2);
 		}
 	}
 
