@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Conditional;
  * connects.
  */
 @AutoConfiguration
+@ConditionalOnRpcConfigured
 @ConditionalOnClass(name = "io.etcd.jetcd.Client")
 final class EtcdAutoConfiguration {
 

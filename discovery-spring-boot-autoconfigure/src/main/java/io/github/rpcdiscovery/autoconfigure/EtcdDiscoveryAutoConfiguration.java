@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Conditional;
  * other modes load nothing of jetcd.
  */
 @AutoConfiguration(after = { EtcdAutoConfiguration.class, RpcDiscoveryAutoConfiguration.class })
+@ConditionalOnRpcConfigured
 @ConditionalOnClass(name = "io.etcd.jetcd.Client")
 @ConditionalOnRpcDiscoveryEnabled
 @Conditional(OnEtcdDiscoveryCondition.class)

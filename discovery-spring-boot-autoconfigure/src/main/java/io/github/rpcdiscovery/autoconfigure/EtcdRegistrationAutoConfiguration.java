@@ -40,6 +40,7 @@ import org.springframework.core.env.Environment;
 		after = { EtcdAutoConfiguration.class, UtilAutoConfiguration.class, AutoServiceRegistrationConfiguration.class,
 				AutoServiceRegistrationAutoConfiguration.class },
 		before = ServiceRegistryAutoConfiguration.class)
+@ConditionalOnRpcConfigured
 @ConditionalOnClass(name = "io.etcd.jetcd.Client")
 @ConditionalOnDiscoveryEnabled
 @ConditionalOnProperty(name = "spring.cloud.service-registry.enabled", matchIfMissing = true)

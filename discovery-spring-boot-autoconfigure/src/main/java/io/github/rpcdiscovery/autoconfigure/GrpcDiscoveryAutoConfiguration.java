@@ -31,6 +31,7 @@ import org.springframework.grpc.client.VirtualTargets;
  */
 @AutoConfiguration(after = RpcDiscoveryAutoConfiguration.class,
 		beforeName = "org.springframework.boot.grpc.client.autoconfigure.GrpcClientAutoConfiguration")
+@ConditionalOnRpcConfigured
 @ConditionalOnClass(name = { "io.grpc.NameResolverProvider", "org.springframework.grpc.client.GrpcChannelFactory" })
 @ConditionalOnRpcDiscoveryEnabled
 @ConditionalOnBean(ServiceDiscovery.class)

@@ -37,6 +37,7 @@ import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
  */
 @AutoConfiguration(after = { EtcdAutoConfiguration.class, ShutdownAutoConfiguration.class },
 		afterName = "org.springframework.boot.grpc.server.autoconfigure.GrpcServerFactoryAutoConfiguration")
+@ConditionalOnRpcConfigured
 @ConditionalOnClass(name = { "io.etcd.jetcd.Client", "org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent" })
 @ConditionalOnDiscoveryEnabled
 @ConditionalOnProperty(name = "rpc.grpc.registration.enabled", matchIfMissing = true)

@@ -35,6 +35,7 @@ import org.springframework.core.env.Environment;
  * Runs before {@link RpcDiscoveryAutoConfiguration}.
  */
 @AutoConfiguration(before = RpcDiscoveryAutoConfiguration.class)
+@ConditionalOnRpcConfigured
 @ConditionalOnClass(name = "io.fabric8.kubernetes.client.KubernetesClient")
 @ConditionalOnRpcDiscoveryEnabled
 @Conditional(OnKubernetesDiscoveryCondition.class)

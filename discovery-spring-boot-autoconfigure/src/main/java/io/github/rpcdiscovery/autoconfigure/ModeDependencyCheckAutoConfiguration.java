@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
  * off on the missing class.
  */
 @AutoConfiguration(before = RpcDiscoveryAutoConfiguration.class)
+@ConditionalOnRpcConfigured
 @ConditionalOnRpcDiscoveryEnabled
 final class ModeDependencyCheckAutoConfiguration {
 

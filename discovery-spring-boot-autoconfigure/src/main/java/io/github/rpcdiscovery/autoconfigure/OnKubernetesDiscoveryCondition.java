@@ -21,6 +21,10 @@ class OnKubernetesDiscoveryCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		if (!OnRpcConfiguredCondition.hasRpcProperties(context.getEnvironment())) {
+			// checked when configuration classes are parsed, before the starter's own condition: bind nothing
+			return ConditionOutcome.noMatch("no rpc.* property");
+		}
 		Binder binder = Binder.get(context.getEnvironment());
 		Boolean enabled = binder.bind("rpc.kubernetes.enabled", Boolean.class).orElse(null);
 		if (Boolean.FALSE.equals(enabled)) {

@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Import;
  * LoadBalancer's per-service child contexts, which {@link RpcLoadBalancerAutoConfiguration} points at them.
  */
 @AutoConfiguration(after = RpcDiscoveryAutoConfiguration.class)
+@ConditionalOnRpcConfigured
 @ConditionalOnClass(LoadBalancerClients.class)
 @ConditionalOnRpcDiscoveryEnabled
 @ConditionalOnBean(ServiceDiscovery.class)

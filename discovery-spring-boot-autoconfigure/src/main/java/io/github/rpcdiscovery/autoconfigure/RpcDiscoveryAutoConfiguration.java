@@ -25,6 +25,7 @@ import org.springframework.context.annotation.Import;
  * and the {@link ServiceDiscovery} facade that the Spring Cloud clients and the load balancer read.
  */
 @AutoConfiguration
+@ConditionalOnRpcConfigured
 @ConditionalOnRpcDiscoveryEnabled
 @EnableConfigurationProperties(RpcProperties.class)
 @Import(DiscoveryPlanConfiguration.class)

@@ -5,6 +5,7 @@ import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.client.CommonsClientAutoConfiguration;
 import org.springframework.cloud.client.ConditionalOnBlockingDiscoveryEnabled;
@@ -17,7 +18,9 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = RpcDiscoveryAutoConfiguration.class,
 		before = { SimpleDiscoveryClientAutoConfiguration.class, CommonsClientAutoConfiguration.class })
+@ConditionalOnRpcConfigured
 @ConditionalOnRpcDiscoveryEnabled
+@ConditionalOnBean(ServiceDiscovery.class)
 @ConditionalOnBlockingDiscoveryEnabled
 final class RpcDiscoveryClientAutoConfiguration {
 

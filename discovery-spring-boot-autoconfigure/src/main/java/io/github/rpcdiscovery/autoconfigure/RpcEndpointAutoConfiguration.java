@@ -26,6 +26,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = { RpcDiscoveryAutoConfiguration.class, RpcBalancerAutoConfiguration.class,
 		EtcdDiscoveryAutoConfiguration.class, KubernetesDiscoveryAutoConfiguration.class,
 		EtcdRegistrationAutoConfiguration.class })
+@ConditionalOnRpcConfigured
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean(ServiceDiscovery.class)
 final class RpcEndpointAutoConfiguration {

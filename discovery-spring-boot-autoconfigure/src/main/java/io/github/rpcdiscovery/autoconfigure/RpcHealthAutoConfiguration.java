@@ -29,6 +29,7 @@ import org.springframework.context.annotation.Conditional;
 @AutoConfiguration(after = { RpcDiscoveryAutoConfiguration.class, EtcdDiscoveryAutoConfiguration.class,
 		EtcdRegistrationAutoConfiguration.class },
 		afterName = "io.github.rpcdiscovery.autoconfigure.GrpcServerRegistrationAutoConfiguration")
+@ConditionalOnRpcConfigured
 @ConditionalOnClass(name = { "org.springframework.boot.health.contributor.HealthIndicator",
 		"org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator" })
 @ConditionalOnBean(ServiceDiscovery.class)

@@ -20,6 +20,7 @@ import org.springframework.core.env.Environment;
  * on a service's first call, too late to report a typo.
  */
 @AutoConfiguration(after = RpcDiscoveryAutoConfiguration.class, before = LoadBalancerAutoConfiguration.class)
+@ConditionalOnRpcConfigured
 @ConditionalOnClass(LoadBalancerClients.class)
 @ConditionalOnRpcDiscoveryEnabled
 @ConditionalOnBean(ServiceDiscovery.class)

@@ -35,6 +35,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = { RpcDiscoveryAutoConfiguration.class, LoadBalancerAutoConfiguration.class },
 		before = { BlockingLoadBalancerClientAutoConfiguration.class, ReactorLoadBalancerClientAutoConfiguration.class })
+@ConditionalOnRpcConfigured
 @ConditionalOnClass(LoadBalancerClients.class)
 @ConditionalOnRpcDiscoveryEnabled
 @ConditionalOnProperty(name = "spring.cloud.loadbalancer.retry.enabled", havingValue = "true", matchIfMissing = true)

@@ -6,6 +6,7 @@ import io.github.rpcdiscovery.core.ServiceDiscovery;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.client.ConditionalOnReactiveDiscoveryEnabled;
 import org.springframework.cloud.client.ReactiveCommonsClientAutoConfiguration;
@@ -15,8 +16,10 @@ import org.springframework.context.annotation.Bean;
 /** The {@link RpcReactiveDiscoveryClient}, before Spring Cloud's reactive commons and simple configurations. */
 @AutoConfiguration(after = RpcDiscoveryAutoConfiguration.class,
 		before = { SimpleReactiveDiscoveryClientAutoConfiguration.class, ReactiveCommonsClientAutoConfiguration.class })
+@ConditionalOnRpcConfigured
 @ConditionalOnClass(name = "reactor.core.publisher.Flux")
 @ConditionalOnRpcDiscoveryEnabled
+@ConditionalOnBean(ServiceDiscovery.class)
 @ConditionalOnReactiveDiscoveryEnabled
 final class RpcReactiveDiscoveryClientAutoConfiguration {
 

@@ -23,6 +23,7 @@ import org.springframework.context.event.ContextClosedEvent;
  * conditional on that registry bean.
  */
 @AutoConfiguration(after = KubernetesDiscoveryAutoConfiguration.class)
+@ConditionalOnRpcConfigured
 @EnableConfigurationProperties(ShutdownProperties.class)
 final class ShutdownAutoConfiguration {
 

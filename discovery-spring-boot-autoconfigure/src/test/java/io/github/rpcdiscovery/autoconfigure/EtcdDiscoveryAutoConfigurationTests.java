@@ -66,6 +66,7 @@ class EtcdDiscoveryAutoConfigurationTests {
 	@Test
 	void withoutJetcdThereIsNoEtcdSource() {
 		this.runner.withClassLoader(new FilteredClassLoader(Client.class))
+			.withPropertyValues("rpc.load-balancer=p2c")
 			.run((context) -> assertThat(context).doesNotHaveBean(EtcdDiscoverySource.class)
 				.hasSingleBean(ServiceDiscovery.class));
 	}

@@ -46,7 +46,7 @@ class GrpcDiscoveryAutoConfigurationTests {
 
 	@Test
 	void registersTheResolversWhileTheContextRunsAndRemovesThemOnClose() {
-		this.runner.run((context) -> {
+		this.runner.withPropertyValues("spring.grpc.client.channels.users.address=discovery:///user.rpc").run((context) -> {
 			assertThat(context).hasSingleBean(GrpcNameResolvers.class);
 			for (String scheme : new String[] { "discovery", "etcd", "discov", "direct", "k8s" }) {
 				assertThat(NameResolverRegistry.getDefaultRegistry().getProviderForScheme(scheme)).as(scheme)

@@ -43,8 +43,8 @@ class RpcDiscoveryAutoConfigurationTests {
 				LoadBalancerAutoConfiguration.class));
 
 	@Test
-	void withoutAnRpcBlockDiscoveryIsReadyButEmpty() {
-		this.runner.run((context) -> {
+	void withAnRpcSettingButNoServiceDiscoveryIsReadyButEmpty() {
+		this.runner.withPropertyValues("rpc.load-balancer=p2c").run((context) -> {
 			assertThat(context).hasSingleBean(ServiceDiscovery.class)
 				.hasSingleBean(RpcDiscoveryClient.class)
 				.hasSingleBean(RpcReactiveDiscoveryClient.class);
@@ -79,7 +79,7 @@ class RpcDiscoveryAutoConfigurationTests {
 
 	@Test
 	void theLoadBalancerUsesOurConfigurationForEveryClient() {
-		this.runner.run((context) -> assertThat(context.getBeansOfType(LoadBalancerClientSpecification.class).values())
+		this.runner.withPropertyValues("rpc.load-balancer=p2c").run((context) -> assertThat(context.getBeansOfType(LoadBalancerClientSpecification.class).values())
 			.anySatisfy((spec) -> assertThat(spec.getConfiguration())
 				.contains(io.github.rpcdiscovery.loadbalancer.RpcLoadBalancerClientConfiguration.class)));
 	}
@@ -97,14 +97,14 @@ class RpcDiscoveryAutoConfigurationTests {
 
 	@Test
 	void blockingDiscoveryDisabledKeepsOnlyTheReactiveClient() {
-		this.runner.withPropertyValues("spring.cloud.discovery.blocking.enabled=false").run((context) -> assertThat(context)
+		this.runner.withPropertyValues("rpc.load-balancer=p2c", "spring.cloud.discovery.blocking.enabled=false").run((context) -> assertThat(context)
 			.doesNotHaveBean(RpcDiscoveryClient.class)
 			.hasSingleBean(RpcReactiveDiscoveryClient.class));
 	}
 
 	@Test
 	void reactiveDiscoveryDisabledKeepsOnlyTheBlockingClient() {
-		this.runner.withPropertyValues("spring.cloud.discovery.reactive.enabled=false").run((context) -> assertThat(context)
+		this.runner.withPropertyValues("rpc.load-balancer=p2c", "spring.cloud.discovery.reactive.enabled=false").run((context) -> assertThat(context)
 			.hasSingleBean(RpcDiscoveryClient.class)
 			.doesNotHaveBean(RpcReactiveDiscoveryClient.class));
 	}

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShutdownAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ShutdownAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(ShutdownAutoConfiguration.class))
+		.withPropertyValues("rpc.listen-on=127.0.0.1");
 
 	@Test
 	void drainsForOneSecondByDefaultInThePhaseJustBeforeTheWebServersGracefulShutdown() {
