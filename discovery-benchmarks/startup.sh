@@ -20,6 +20,9 @@ command -v etcd >/dev/null || { echo "etcd is not on the PATH: sudo apt-get inst
 for v in baseline spring-cloud with-starter; do
 	./mvnw -q -B -ntp -f discovery-benchmarks/startup/$v/pom.xml dependency:build-classpath -Dmdep.outputFile="$work/$v.cp"
 done
+# Spring Cloud LoadBalancer with spring-retry, which the starter brings for blocking retries: with it on the classpath
+# Spring Cloud's own retry configuration (a CGLIB-proxied @Configuration) loads, whatever the starter does
+{ cat "$work/spring-cloud.cp"; printf ':'; tr ':' '\n' <"$work/with-starter.cp" | grep '/spring-retry-'; } | tr -d '\n' >"$work/spring-retry.cp"
 mkdir -p "$work/classes"
 javac -d "$work/classes" -cp "$(cat "$work/with-starter.cp")" discovery-benchmarks/startup/app/src/main/java/startup/EmptyApp.java
 
@@ -40,8 +43,8 @@ api_url="$(sed -n 's/^URL //p' "$work/api.out")"
 [ -n "$api_url" ] || { echo "the mock API server did not start:" >&2; cat "$work/api.err" >&2; exit 1; }
 until ETCDCTL_API=3 etcdctl --endpoints "127.0.0.1:$client_port" endpoint health >/dev/null 2>&1; do sleep 0.1; done
 
-variants="baseline spring-cloud none direct etcd kubernetes"
-classpath_of() { case "$1" in baseline|spring-cloud) echo "$1" ;; *) echo with-starter ;; esac; }
+variants="baseline spring-cloud spring-retry none direct etcd kubernetes"
+classpath_of() { case "$1" in baseline|spring-cloud|spring-retry) echo "$1" ;; *) echo with-starter ;; esac; }
 run_index=0
 args_of() {
 	case "$1" in
@@ -75,20 +78,21 @@ cl() { cut -d' ' -f2 "$work/$1.txt" | median; }
 cp_of() { tr ':' '\n' <"$work/$(classpath_of "$1").cp" | grep '\.jar$'; }
 jars() { cp_of "$1" | wc -l; }
 mb() { cp_of "$1" | xargs du -cb | tail -1 | cut -f1 | awk '{printf "%.1f", $1/1048576}'; }
-over() { awk "BEGIN{d=$(ms "$1")-$(ms spring-cloud); printf \"%+d ms, %+d classes\", d, $(cl "$1")-$(cl spring-cloud)}"; }
-row() { printf '| %s | %s | %s | %s | %s | %s MB |\n' "$1" "$(ms "$2")" "$(cl "$2")" "$3" "$(jars "$2")" "$(mb "$2")"; }
+over() { awk "BEGIN{printf \"%+d ms, %+d classes\", $(ms "$1")-$(ms "${2:-spring-cloud}"), $(cl "$1")-$(cl "${2:-spring-cloud}")}"; }
 echo
 echo "Empty Boot web app, median of $runs alternating runs each (ready = JVM uptime at ApplicationReadyEvent, or at"
 echo "the first list where stated); goals over Spring Cloud LoadBalancer alone: no config and direct <= 100 ms and"
 echo "<= 40 classes, etcd and Kubernetes <= 300 ms including the first registration / list:"
 echo
-printf '| app | ready (ms) | classes loaded | over Spring Cloud LoadBalancer | jars | jar bytes |\n|---|---|---|---|---|---|\n'
-row "spring-boot-starter-webmvc" baseline "$(awk "BEGIN{printf \"%+d ms, %+d classes\", $(ms baseline)-$(ms spring-cloud), $(cl baseline)-$(cl spring-cloud)}")"
-row "+ spring-cloud-starter-loadbalancer" spring-cloud "—"
-row "+ discovery-spring-boot-starter, no rpc config" none "$(over none)"
-row "+ starter, direct endpoints (first list)" direct "$(over direct)"
-row "+ starter, etcd (registered and listed)" etcd "$(over etcd)"
-row "+ starter, Kubernetes (first list)" kubernetes "$(over kubernetes)"
+printf '| app | ready (ms) | classes loaded | over Spring Cloud LoadBalancer | over it + spring-retry | jars | jar bytes |\n|---|---|---|---|---|---|---|\n'
+row() { printf '| %s | %s | %s | %s | %s | %s | %s MB |\n' "$1" "$(ms "$2")" "$(cl "$2")" "$(over "$2")" "$(over "$2" spring-retry)" "$(jars "$2")" "$(mb "$2")"; }
+row "spring-boot-starter-webmvc" baseline
+row "+ spring-cloud-starter-loadbalancer" spring-cloud
+row "+ spring-retry (the starter brings it)" spring-retry
+row "+ discovery-spring-boot-starter, no rpc config" none
+row "+ starter, direct endpoints (first list)" direct
+row "+ starter, etcd (registered and listed)" etcd
+row "+ starter, Kubernetes (first list)" kubernetes
 
 # Where it goes: classes loaded per library against Spring Cloud LoadBalancer alone (one -Xlog:class+load run of
 # each), and the slowest bean instantiations in each mode (Spring's startup steps; a bean's time includes the beans
@@ -110,17 +114,17 @@ group_of() {
 		else if (c ~ /^(java|javax|jdk|sun|com\.sun)\./) g = "JDK";
 		n[g]++ } END { for (g in n) print g "\t" n[g] }'
 }
-for v in spring-cloud none direct etcd kubernetes; do
+for v in spring-retry none direct etcd kubernetes; do
 	extra_args="--startup.steps=6" launch "$v" -Xlog:class+load=info:file="$work/$v.load" >"$work/$v.steps"
 	group_of <"$work/$v.load" | sort >"$work/$v.groups"
 done
 echo
-echo "Classes loaded per library, over Spring Cloud LoadBalancer alone (one run each with -Xlog:class+load):"
+echo "Classes loaded per library, over Spring Cloud LoadBalancer with spring-retry (one run each with -Xlog:class+load):"
 echo
 printf '| library | no config | direct | etcd | Kubernetes |\n|---|---|---|---|---|\n'
-cut -f1 "$work"/{spring-cloud,none,direct,etcd,kubernetes}.groups | sort -u | while IFS= read -r g; do
+cut -f1 "$work"/{spring-retry,none,direct,etcd,kubernetes}.groups | sort -u | while IFS= read -r g; do
 	count() { awk -F'\t' -v g="$g" '$1 == g { print $2; f = 1 } END { if (!f) print 0 }' "$work/$1.groups"; }
-	base="$(count spring-cloud)"
+	base="$(count spring-retry)"
 	printf '| %s |' "$g"
 	for v in none direct etcd kubernetes; do printf ' %+d |' "$(( $(count "$v") - base ))"; done
 	echo
