@@ -63,7 +63,8 @@ launch() {   # launch <variant> [JVM option]; extra app arguments in $extra_args
 	# shellcheck disable=SC2046,SC2086
 	java -Xshare:auto "$@" -cp "$work/classes:$(cat "$work/$(classpath_of "$v").cp")" startup.EmptyApp $(args_of "$v") ${extra_args:-}
 }
-measure() { launch "$1" | sed -n 's/^READY uptimeMs=\([0-9]*\) classes=\([0-9]*\)/\1 \2/p'; }
+# "<ms to ready or listed> <classes> <ms to ApplicationReadyEvent>"
+measure() { launch "$1" | sed -n 's/^CONTEXT readyMs=\([0-9]*\)/\1/p; s/^READY uptimeMs=\([0-9]*\) classes=\([0-9]*\)/\1 \2/p' | tr '\n' ' ' | awk '{print $2, $3, $1}'; }
 for v in $variants; do
 	[ -n "$(measure "$v")" ] || { echo "the $v row did not start:" >&2; launch "$v" >&2 || true; exit 1; }
 	: >"$work/$v.txt"
@@ -93,6 +94,10 @@ row "+ discovery-spring-boot-starter, no rpc config" none
 row "+ starter, direct endpoints (first list)" direct
 row "+ starter, etcd (registered and listed)" etcd
 row "+ starter, Kubernetes (first list)" kubernetes
+after_ready() { awk '{print $1 - $3}' "$work/$1.txt" | median; }
+echo
+echo "Of which after ApplicationReadyEvent (registration and the first list): etcd $(after_ready etcd) ms," \
+	"Kubernetes $(after_ready kubernetes) ms, direct $(after_ready direct) ms."
 
 # Where it goes: classes loaded per library against Spring Cloud LoadBalancer alone (one -Xlog:class+load run of
 # each), and the slowest bean instantiations in each mode (Spring's startup steps; a bean's time includes the beans

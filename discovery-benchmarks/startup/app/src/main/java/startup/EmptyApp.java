@@ -40,6 +40,7 @@ public class EmptyApp {
 		application.addListeners((ApplicationReadyEvent event) -> {
 			ConfigurableApplicationContext context = event.getApplicationContext();
 			String awaited = context.getEnvironment().getProperty("startup.await");
+			System.out.println("CONTEXT readyMs=" + ManagementFactory.getRuntimeMXBean().getUptime());
 			if (awaited != null) {
 				awaitListed(context, awaited);
 			}
