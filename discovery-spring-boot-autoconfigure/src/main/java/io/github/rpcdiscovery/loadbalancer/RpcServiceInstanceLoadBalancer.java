@@ -29,7 +29,9 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
  */
 public final class RpcServiceInstanceLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
-	private static final Mono<Response<ServiceInstance>> NO_INSTANCE = Mono.just(new EmptyResponse());
+	private static final Response<ServiceInstance> NO_INSTANCE_RESPONSE = new EmptyResponse();
+
+	private static final Mono<Response<ServiceInstance>> NO_INSTANCE = Mono.just(NO_INSTANCE_RESPONSE);
 
 	private final ObjectProvider<ServiceInstanceListSupplier> suppliers;
 
@@ -77,10 +79,10 @@ public final class RpcServiceInstanceLoadBalancer implements ReactorServiceInsta
 		}
 		ServiceInstance chosen = pick(current.instances(), request);
 		if (chosen == null) {
-			return new EmptyResponse();
+			return NO_INSTANCE_RESPONSE;
 		}
 		chain.selected(chosen);
-		return new DefaultResponse(chosen);
+		return current.response(chosen);
 	}
 
 	@SuppressWarnings("rawtypes")
