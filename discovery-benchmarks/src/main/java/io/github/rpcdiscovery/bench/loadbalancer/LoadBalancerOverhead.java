@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import java.lang.management.ThreadMXBean;
+
 import com.sun.management.OperatingSystemMXBean;
 import io.github.rpcdiscovery.bench.Table;
 import io.github.rpcdiscovery.bench.loadbalancer.OverheadClients.Client;
@@ -21,7 +23,9 @@ import io.github.rpcdiscovery.bench.loadbalancer.OverheadClients.Target;
  * every side alike: short slices, the three sides of a client taking turns (the order rotating every round), closed
  * loop with a few threads. Prints the overall ratio, the spread of the per-round ratios, and the CPU time per call of
  * each side (less sensitive to other processes than throughput: the whole process's CPU time, backend included,
- * divided by the calls).
+ * divided by the calls), and the CPU time of the calling threads alone per call, which a busy machine does not
+ * lengthen (for RestTemplate and RestClient every load-balancer step runs there; for WebClient the filter and the
+ * pick do, the completion callbacks run on the event loop).
  * <p>
  * Usage: {@code LoadBalancerOverhead [--rounds=15] [--slice-seconds=2] [--threads=2] [--retry=false]}. For a
  * profiler: {@code --profile=REST_CLIENT:STARTER [--seconds=30]} calls one client and target only.
@@ -30,6 +34,8 @@ public final class LoadBalancerOverhead {
 
 	private static final OperatingSystemMXBean PROCESS = (OperatingSystemMXBean) ManagementFactory
 		.getOperatingSystemMXBean();
+
+	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
 	private LoadBalancerOverhead() {
 	}
@@ -53,7 +59,8 @@ public final class LoadBalancerOverhead {
 			}
 			Table table = new Table("client", "balancer", "hard-coded URL ops/s", "@LoadBalanced ops/s",
 					"throughput lost", "per-round ratio median [min, max]", "CPU µs/call hard-coded",
-					"CPU µs/call @LoadBalanced", "load avg before/after");
+					"CPU µs/call @LoadBalanced", "caller CPU µs/call hard-coded", "caller CPU µs/call @LoadBalanced",
+					"caller CPU added µs", "load avg before/after");
 			for (Client client : Client.values()) {
 				measure(table, clients, client, rounds, slice, threads);
 			}
@@ -73,12 +80,13 @@ public final class LoadBalancerOverhead {
 		}
 		long[] calls = new long[targets.length];
 		long[] cpu = new long[targets.length];
+		long[] callerCpu = new long[targets.length];
 		double[][] ratios = new double[targets.length][rounds];
 		for (int round = 0; round < rounds; round++) {
 			long[] roundCalls = new long[targets.length];
 			for (int i = 0; i < targets.length; i++) {
 				Target target = targets[(round + i) % targets.length];
-				roundCalls[target.ordinal()] = run(clients.call(client, target), slice, threads, cpu,
+				roundCalls[target.ordinal()] = run(clients.call(client, target), slice, threads, cpu, callerCpu,
 						target.ordinal());
 			}
 			for (int t = 0; t < targets.length; t++) {
@@ -99,7 +107,12 @@ public final class LoadBalancerOverhead {
 					String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", sorted[rounds / 2], sorted[0],
 							sorted[rounds - 1]),
 					String.format(Locale.ROOT, "%.1f", cpu[direct] / 1000.0 / calls[direct]),
-					String.format(Locale.ROOT, "%.1f", cpu[t] / 1000.0 / calls[t]), loadBefore + " / " + loadAfter);
+					String.format(Locale.ROOT, "%.1f", cpu[t] / 1000.0 / calls[t]),
+					String.format(Locale.ROOT, "%.1f", callerCpu[direct] / 1000.0 / calls[direct]),
+					String.format(Locale.ROOT, "%.1f", callerCpu[t] / 1000.0 / calls[t]),
+					String.format(Locale.ROOT, "%+.1f", callerCpu[t] / 1000.0 / calls[t]
+							- callerCpu[direct] / 1000.0 / calls[direct]),
+					loadBefore + " / " + loadAfter);
 		}
 	}
 
@@ -109,16 +122,29 @@ public final class LoadBalancerOverhead {
 	 */
 	private static long run(Supplier<String> call, Duration duration, int threads, long[] cpu, int side)
 			throws InterruptedException {
+		return run(call, duration, threads, cpu, new long[cpu.length], side);
+	}
+
+	/**
+	 * As above, and adds the CPU time of the calling threads alone to {@code callerCpu[side]}: what the caller does
+	 * per call (for RestTemplate and RestClient, every step of the load balancer) and, unlike throughput, not
+	 * lengthened by waiting for a core on a busy machine.
+	 */
+	private static long run(Supplier<String> call, Duration duration, int threads, long[] cpu, long[] callerCpu,
+			int side) throws InterruptedException {
 		long cpuBefore = PROCESS.getProcessCpuTime();
 		LongAdder calls = new LongAdder();
+		LongAdder callerNanos = new LongAdder();
 		long end = System.nanoTime() + duration.toNanos();
 		List<Thread> workers = new ArrayList<>();
 		for (int i = 0; i < threads; i++) {
 			Thread worker = new Thread(() -> {
+				long threadCpuBefore = THREADS.getCurrentThreadCpuTime();
 				while (System.nanoTime() < end) {
 					call.get();
 					calls.increment();
 				}
+				callerNanos.add(THREADS.getCurrentThreadCpuTime() - threadCpuBefore);
 			});
 			worker.start();
 			workers.add(worker);
@@ -127,6 +153,7 @@ public final class LoadBalancerOverhead {
 			worker.join();
 		}
 		cpu[side] += PROCESS.getProcessCpuTime() - cpuBefore;
+		callerCpu[side] += callerNanos.sum();
 		return calls.sum();
 	}
 
