@@ -1,15 +1,28 @@
 package io.github.rpcdiscovery.autoconfigure;
 
+import java.util.List;
+
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.loadbalancer.InstanceListConfiguration;
+import io.github.rpcdiscovery.loadbalancer.RpcBlockingLoadBalancerClient;
 import io.github.rpcdiscovery.loadbalancer.RpcLoadBalancerClientConfiguration;
+import io.github.rpcdiscovery.loadbalancer.RpcLoadBalancerClientFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerClientsProperties;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -18,6 +31,10 @@ import org.springframework.core.env.Environment;
  * starter resolves pick from the catalog and follow its changes at once; other ids keep Spring Cloud's own
  * configuration. Checks {@code spring.cloud.loadbalancer.configurations} at startup: a child context is only created
  * on a service's first call, too late to report a typo.
+ * <p>
+ * Spring Cloud's client factory and blocking client are replaced by subclasses that serve this starter's ids faster
+ * ({@link RpcLoadBalancerClientFactory}, {@link RpcBlockingLoadBalancerClient}); other ids go through Spring Cloud's
+ * own code. Each backs off when the application defines a bean of that type.
  */
 @AutoConfiguration(after = RpcDiscoveryAutoConfiguration.class, before = LoadBalancerAutoConfiguration.class)
 @ConditionalOnRpcConfigured
@@ -31,6 +48,31 @@ final class RpcLoadBalancerAutoConfiguration {
 	static LoadBalancerConfigurationsChecked rpcLoadBalancerConfigurationsChecked(Environment environment) {
 		InstanceListConfiguration.validate(environment);
 		return new LoadBalancerConfigurationsChecked();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(value = "spring.cloud.loadbalancer.enabled", havingValue = "true", matchIfMissing = true)
+	LoadBalancerClientFactory rpcLoadBalancerClientFactory(LoadBalancerClientsProperties properties,
+			ObjectProvider<List<LoadBalancerClientSpecification>> configurations) {
+		RpcLoadBalancerClientFactory factory = new RpcLoadBalancerClientFactory(properties);
+		factory.setConfigurations(configurations.getIfAvailable(List::of));
+		return factory;
+	}
+
+	/** Spring Cloud's blocking client needs Spring Web (RestTemplate, RestClient). */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.web.client.RestTemplate")
+	@ConditionalOnProperty(value = "spring.cloud.loadbalancer.enabled", havingValue = "true", matchIfMissing = true)
+	@EnableConfigurationProperties(LoadBalancerClientsProperties.class)
+	static class BlockingClient {
+
+		@Bean
+		@ConditionalOnMissingBean
+		LoadBalancerClient rpcBlockingLoadBalancerClient(LoadBalancerClientFactory factory) {
+			return new RpcBlockingLoadBalancerClient(factory);
+		}
+
 	}
 
 	/** Marks that the {@code configurations} values were checked; holds nothing. */

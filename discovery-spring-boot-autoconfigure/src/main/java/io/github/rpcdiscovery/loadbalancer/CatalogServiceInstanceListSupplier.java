@@ -21,7 +21,8 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
  * <p>
  * One replaying sink per service; {@link #get()} returns the same {@link Flux} every time, so a pick costs no
  * allocation here. Until the first load of the service, subscribers wait (without blocking a thread) for at most
- * {@code rpc.discovery.initial-load-timeout}, then get what the catalog has.
+ * {@code rpc.discovery.initial-load-timeout}, then get what the catalog has. {@link #current()} gives the same list
+ * without a subscription, for the balancer's fast path.
  */
 public final class CatalogServiceInstanceListSupplier implements ServiceInstanceListSupplier, DisposableBean {
 
@@ -36,6 +37,9 @@ public final class CatalogServiceInstanceListSupplier implements ServiceInstance
 	private final CatalogListener listener = this::onChange;
 
 	private long emittedVersion = -1;
+
+	/** The list last emitted, with one ready answer per instance; null until the first emission. */
+	private volatile @Nullable CurrentInstances current;
 
 	public CatalogServiceInstanceListSupplier(String serviceId, ServiceDiscovery discovery) {
 		this.serviceId = serviceId;
@@ -56,6 +60,15 @@ public final class CatalogServiceInstanceListSupplier implements ServiceInstance
 		return this.instances;
 	}
 
+	/**
+	 * The list last emitted and a ready answer for each of its instances, or {@code null} before the first load: what
+	 * a pick needs, without subscribing to {@link #get()}. Keeps an unlisted service's watch open, as {@link #get()}.
+	 */
+	@Nullable CurrentInstances current() {
+		this.discovery.touch(this.serviceId);
+		return this.current;
+	}
+
 	private void onChange(CatalogChange change) {
 		emit(change.current());
 	}
@@ -69,6 +82,7 @@ public final class CatalogServiceInstanceListSupplier implements ServiceInstance
 			// nothing loaded within the initial timeout: answer "no instances" rather than hold requests forever
 			if (this.emittedVersion < 0) {
 				this.emittedVersion = 0;
+				this.current = new CurrentInstances(List.of());
 				this.sink.tryEmitNext(List.of());
 			}
 		}
@@ -78,7 +92,9 @@ public final class CatalogServiceInstanceListSupplier implements ServiceInstance
 		// the first load and the listener race; never let an older snapshot overwrite a newer one
 		if (snapshot.version() > this.emittedVersion) {
 			this.emittedVersion = snapshot.version();
-			this.sink.tryEmitNext(SpringCloudInstances.of(snapshot));
+			List<ServiceInstance> instances = SpringCloudInstances.of(snapshot);
+			this.current = new CurrentInstances(instances);
+			this.sink.tryEmitNext(instances);
 		}
 	}
 

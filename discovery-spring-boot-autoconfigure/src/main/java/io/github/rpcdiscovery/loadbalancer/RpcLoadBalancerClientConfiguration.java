@@ -48,6 +48,16 @@ public class RpcLoadBalancerClientConfiguration {
 				: new RoundRobinLoadBalancer(suppliers, serviceId);
 	}
 
+	/**
+	 * Spring Cloud looks the balancer and the lifecycles up in this context on every call; with this starter's
+	 * factory, those answers are remembered while this context lives. Another factory: nothing to register.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	ChildContextLookups rpcChildContextLookups(Environment environment, LoadBalancerClientFactory clientFactory) {
+		return new ChildContextLookups(LoadBalancerClientFactory.getName(environment), clientFactory);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	CallOutcomeLifecycle rpcCallOutcomeLifecycle(Environment environment, ObjectProvider<ServiceBalancers> balancers) {

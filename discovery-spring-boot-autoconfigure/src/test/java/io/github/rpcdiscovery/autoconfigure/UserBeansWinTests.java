@@ -10,16 +10,21 @@ import io.github.rpcdiscovery.etcd.EtcdConnections;
 import io.github.rpcdiscovery.etcd.registration.EtcdAutoRegistration;
 import io.github.rpcdiscovery.etcd.registration.EtcdServiceRegistry;
 import io.github.rpcdiscovery.loadbalancer.CallOutcomeLifecycle;
+import io.github.rpcdiscovery.loadbalancer.RpcBlockingLoadBalancerClient;
+import io.github.rpcdiscovery.loadbalancer.RpcLoadBalancerClientFactory;
+import io.github.rpcdiscovery.loadbalancer.RpcServiceInstanceLoadBalancer;
 import io.github.rpcdiscovery.target.EtcdCluster;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerClientsProperties;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalancerClientAutoConfiguration;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationAutoConfiguration;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationConfiguration;
@@ -28,6 +33,8 @@ import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.cloud.client.serviceregistry.ServiceRegistryAutoConfiguration;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClient;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification;
+import org.springframework.cloud.loadbalancer.blocking.client.BlockingLoadBalancerClient;
 import org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
@@ -75,6 +82,46 @@ class UserBeansWinTests {
 			assertThat(factory.getInstances("a", CallOutcomeLifecycle.class)).containsOnlyKeys("ownLifecycle");
 			assertThat(factory.getInstances("b", CallOutcomeLifecycle.class)).containsOnlyKeys(
 					"rpcCallOutcomeLifecycle");
+		});
+	}
+
+	@Test
+	void withoutBeansOfItsOwnTheApplicationGetsThisStartersFactoryAndBlockingClient() {
+		this.loadBalancing.run((context) -> {
+			assertThat(context).getBean(LoadBalancerClientFactory.class).isInstanceOf(RpcLoadBalancerClientFactory.class);
+			assertThat(context).getBean(org.springframework.cloud.client.loadbalancer.LoadBalancerClient.class)
+				.isInstanceOf(RpcBlockingLoadBalancerClient.class);
+		});
+	}
+
+	@Test
+	void aLoadBalancerClientFactoryOfTheApplicationIsTheOneSpringCloudUses() {
+		this.loadBalancing.withUserConfiguration(OwnClientFactory.class).run((context) -> {
+			LoadBalancerClientFactory factory = context.getBean(LoadBalancerClientFactory.class);
+			assertThat(factory).isSameAs(context.getBean("ownClientFactory"))
+				.isNotInstanceOf(RpcLoadBalancerClientFactory.class);
+			// this starter's balancer still serves its ids, through the application's factory
+			assertThat(factory.getInstance("a")).isInstanceOf(RpcServiceInstanceLoadBalancer.class);
+			assertThat(context.getBean(org.springframework.cloud.client.loadbalancer.LoadBalancerClient.class)
+				.choose("a")
+				.getPort()).isEqualTo(8081);
+		});
+	}
+
+	@Test
+	void aLoadBalancerClientOfTheApplicationIsTheOnlyOne() {
+		this.loadBalancing.withUserConfiguration(OwnLoadBalancerClient.class).run((context) -> {
+			assertThat(context).hasSingleBean(org.springframework.cloud.client.loadbalancer.LoadBalancerClient.class);
+			assertThat(context).getBean(org.springframework.cloud.client.loadbalancer.LoadBalancerClient.class)
+				.isSameAs(context.getBean("ownLoadBalancerClient"));
+		});
+	}
+
+	@Test
+	void withTheLoadBalancerOffThereIsNeitherFactoryNorClient() {
+		this.loadBalancing.withPropertyValues("spring.cloud.loadbalancer.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(LoadBalancerClientFactory.class);
+			assertThat(context).doesNotHaveBean(org.springframework.cloud.client.loadbalancer.LoadBalancerClient.class);
 		});
 	}
 
@@ -145,6 +192,29 @@ class UserBeansWinTests {
 				}
 
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnClientFactory {
+
+		@Bean
+		LoadBalancerClientFactory ownClientFactory(LoadBalancerClientsProperties properties,
+				ObjectProvider<List<LoadBalancerClientSpecification>> configurations) {
+			LoadBalancerClientFactory factory = new LoadBalancerClientFactory(properties);
+			factory.setConfigurations(configurations.getIfAvailable(List::of));
+			return factory;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnLoadBalancerClient {
+
+		@Bean
+		BlockingLoadBalancerClient ownLoadBalancerClient(LoadBalancerClientFactory factory) {
+			return new BlockingLoadBalancerClient(factory);
 		}
 
 	}

@@ -1,5 +1,8 @@
 package io.github.rpcdiscovery.bench.loadbalancer;
 
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -9,7 +12,11 @@ import io.github.rpcdiscovery.balancer.BalancingPolicy;
 import io.github.rpcdiscovery.balancer.NanoClock;
 import io.github.rpcdiscovery.cloud.SpringCloudInstances;
 import io.github.rpcdiscovery.core.DiscoveredInstance;
+import io.github.rpcdiscovery.target.DiscoveryPlan;
+import io.github.rpcdiscovery.core.ServiceCatalog;
+import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.loadbalancer.CallOutcomeLifecycle;
+import io.github.rpcdiscovery.loadbalancer.CatalogServiceInstanceListSupplier;
 import io.github.rpcdiscovery.loadbalancer.RpcServiceInstanceLoadBalancer;
 import io.github.rpcdiscovery.loadbalancer.ServiceBalancer;
 import io.github.rpcdiscovery.loadbalancer.ServiceBalancers;
@@ -41,7 +48,9 @@ import org.springframework.http.HttpStatus;
 /**
  * What this starter adds to each {@code @LoadBalanced} call, without HTTP: Spring Cloud's round robin choosing from
  * 5 instances, against this starter's P2C choosing from the same 5 and recording the call's start and end through
- * the lifecycle (what happens once per call in production).
+ * the lifecycle (what happens once per call in production). {@code p2cPickFromTheCatalog} is the pick as production
+ * makes it, on the catalog's own supplier (the fast path: no subscription); run with {@code -prof gc}, its
+ * {@code gc.alloc.rate.norm} must be about 0 B/op.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,6 +65,10 @@ public class ChooseBenchmark {
 	private RpcServiceInstanceLoadBalancer p2c;
 
 	private CallOutcomeLifecycle lifecycle;
+
+	private RpcServiceInstanceLoadBalancer p2cOnTheCatalog;
+
+	private final DefaultRequest<Object> request = new DefaultRequest<>();
 
 	private final ResponseData ok = new ResponseData(HttpStatus.OK, new HttpHeaders(), null, null);
 
@@ -73,6 +86,18 @@ public class ChooseBenchmark {
 			.forService("svc");
 		this.p2c = new RpcServiceInstanceLoadBalancer(new SimpleObjectProvider<>(supplier), balancer);
 		this.lifecycle = new CallOutcomeLifecycle(balancer);
+		ServiceCatalog catalog = new ServiceCatalog();
+		ServiceDiscovery discovery = new ServiceDiscovery(catalog, new DiscoveryPlan(List.of(), null, null), List.of(),
+				Duration.ofSeconds(1));
+		CatalogServiceInstanceListSupplier catalogSupplier = new CatalogServiceInstanceListSupplier("svc", discovery);
+		catalog.update("svc", Arrays.stream(instances).map(SpringCloudInstances::unwrap).toList(), "benchmark");
+		this.p2cOnTheCatalog = new RpcServiceInstanceLoadBalancer(new SimpleObjectProvider<>(catalogSupplier),
+				balancer);
+	}
+
+	@Benchmark
+	public Mono<Response<ServiceInstance>> p2cPickFromTheCatalog() {
+		return this.p2cOnTheCatalog.choose(this.request);
 	}
 
 	@Benchmark

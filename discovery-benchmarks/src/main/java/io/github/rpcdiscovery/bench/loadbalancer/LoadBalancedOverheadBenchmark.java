@@ -60,4 +60,14 @@ public class LoadBalancedOverheadBenchmark {
 		return this.clients.restClientDirect();
 	}
 
+	@Benchmark
+	public String restTemplateLoadBalanced() {
+		return this.clients.restTemplateLoadBalanced();
+	}
+
+	@Benchmark
+	public String restTemplateDirect() {
+		return this.clients.restTemplateDirect();
+	}
+
 }

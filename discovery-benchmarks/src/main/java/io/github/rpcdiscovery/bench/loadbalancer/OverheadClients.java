@@ -1,6 +1,7 @@
 package io.github.rpcdiscovery.bench.loadbalancer;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -10,16 +11,42 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * One loopback backend that answers at once, and the same clients twice: {@code @LoadBalanced} calling
- * {@code http://svc/hello} (one instance, the starter's defaults: P2C, outcomes recorded, retry on), and plain calling
- * the backend's address. The difference is what the load balancer costs. For scale, the same {@code @LoadBalanced}
- * clients also call {@code http://stock/hello}, a service this starter does not resolve: Spring Cloud LoadBalancer's
- * own round robin over its simple discovery client, what any {@code @LoadBalanced} call costs without this starter.
+ * One loopback backend that answers at once, and each client (RestClient, RestTemplate, WebClient) calling it three
+ * ways: {@link Target#DIRECT} (a hard-coded URL, plain client), {@link Target#STARTER} ({@code @LoadBalanced} calling
+ * {@code http://svc/hello}, a service this starter resolves: one instance, the starter's defaults: P2C, outcomes
+ * recorded, retry on) and {@link Target#SPRING_CLOUD} (the same {@code @LoadBalanced} client calling
+ * {@code http://stock/hello}, a service this starter does not resolve: Spring Cloud LoadBalancer's own round robin
+ * over its simple discovery client, what any {@code @LoadBalanced} call costs without this starter).
  */
 final class OverheadClients implements AutoCloseable {
+
+	enum Client {
+
+		REST_CLIENT("RestClient"), REST_TEMPLATE("RestTemplate"), WEB_CLIENT("WebClient");
+
+		final String label;
+
+		Client(String label) {
+			this.label = label;
+		}
+
+	}
+
+	enum Target {
+
+		DIRECT("hard-coded URL"), STARTER("this starter (p2c)"), SPRING_CLOUD("Spring Cloud round robin");
+
+		final String label;
+
+		Target(String label) {
+			this.label = label;
+		}
+
+	}
 
 	private final DelayedBackend backend = new DelayedBackend("127.0.0.1", Duration.ZERO);
 
@@ -35,6 +62,10 @@ final class OverheadClients implements AutoCloseable {
 
 	private final RestClient directRestClient = RestClient.builder().build();
 
+	private final RestTemplate loadBalancedRestTemplate;
+
+	private final RestTemplate directRestTemplate = new RestTemplate();
+
 	OverheadClients() {
 		this(true);
 	}
@@ -44,8 +75,7 @@ final class OverheadClients implements AutoCloseable {
 		SpringApplication application = new SpringApplication(Clients.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		this.context = application.run("--spring.cloud.loadbalancer.retry.enabled=" + retry,
-				"--rpc.clients[0].name=svc",
-				"--rpc.clients[0].endpoints=" + this.backend.address(),
+				"--rpc.clients[0].name=svc", "--rpc.clients[0].endpoints=" + this.backend.address(),
 				// a service this starter does not resolve: Spring Cloud's own round robin over its simple discovery
 				"--spring.cloud.discovery.client.simple.instances.stock[0].uri=http://" + this.backend.address(),
 				"--logging.level.root=WARN");
@@ -53,30 +83,55 @@ final class OverheadClients implements AutoCloseable {
 			.build();
 		this.loadBalancedRestClient = this.context.getBean("loadBalancedRestClientBuilder", RestClient.Builder.class)
 			.build();
+		this.loadBalancedRestTemplate = this.context.getBean("loadBalancedRestTemplate", RestTemplate.class);
+	}
+
+	/** One call of {@code client} to {@code target}. */
+	Supplier<String> call(Client client, Target target) {
+		String url = switch (target) {
+			case DIRECT -> this.direct;
+			case STARTER -> "http://svc/hello";
+			case SPRING_CLOUD -> "http://stock/hello";
+		};
+		boolean plain = target == Target.DIRECT;
+		return switch (client) {
+			case REST_CLIENT -> {
+				RestClient restClient = plain ? this.directRestClient : this.loadBalancedRestClient;
+				yield () -> restClient.get().uri(url).retrieve().body(String.class);
+			}
+			case REST_TEMPLATE -> {
+				RestTemplate restTemplate = plain ? this.directRestTemplate : this.loadBalancedRestTemplate;
+				yield () -> restTemplate.getForObject(url, String.class);
+			}
+			case WEB_CLIENT -> {
+				WebClient webClient = plain ? this.directWebClient : this.loadBalancedWebClient;
+				yield () -> webClient.get().uri(url).retrieve().bodyToMono(String.class).block();
+			}
+		};
 	}
 
 	String webClientLoadBalanced() {
-		return this.loadBalancedWebClient.get().uri("http://svc/hello").retrieve().bodyToMono(String.class).block();
-	}
-
-	String webClientSpringCloudRoundRobin() {
-		return this.loadBalancedWebClient.get().uri("http://stock/hello").retrieve().bodyToMono(String.class).block();
-	}
-
-	String restClientSpringCloudRoundRobin() {
-		return this.loadBalancedRestClient.get().uri("http://stock/hello").retrieve().body(String.class);
+		return call(Client.WEB_CLIENT, Target.STARTER).get();
 	}
 
 	String webClientDirect() {
-		return this.directWebClient.get().uri(this.direct).retrieve().bodyToMono(String.class).block();
+		return call(Client.WEB_CLIENT, Target.DIRECT).get();
 	}
 
 	String restClientLoadBalanced() {
-		return this.loadBalancedRestClient.get().uri("http://svc/hello").retrieve().body(String.class);
+		return call(Client.REST_CLIENT, Target.STARTER).get();
 	}
 
 	String restClientDirect() {
-		return this.directRestClient.get().uri(this.direct).retrieve().body(String.class);
+		return call(Client.REST_CLIENT, Target.DIRECT).get();
+	}
+
+	String restTemplateLoadBalanced() {
+		return call(Client.REST_TEMPLATE, Target.STARTER).get();
+	}
+
+	String restTemplateDirect() {
+		return call(Client.REST_TEMPLATE, Target.DIRECT).get();
 	}
 
 	@Override
@@ -99,6 +154,12 @@ final class OverheadClients implements AutoCloseable {
 		@LoadBalanced
 		RestClient.Builder loadBalancedRestClientBuilder() {
 			return RestClient.builder();
+		}
+
+		@Bean
+		@LoadBalanced
+		RestTemplate loadBalancedRestTemplate() {
+			return new RestTemplate();
 		}
 
 	}
