@@ -2,6 +2,7 @@ package io.github.rpcdiscovery.loadbalancer;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,10 +26,19 @@ public final class RpcServiceInstanceLoadBalancer implements ReactorServiceInsta
 
 	private final ServiceBalancer balancer;
 
+	private final String hintHeaderName;
+
 	public RpcServiceInstanceLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers,
 			ServiceBalancer balancer) {
+		this(suppliers, balancer, "X-SC-LB-Hint");
+	}
+
+	/** @param hintHeaderName the request header that carries a call's subset hint ({@link RequestHint}) */
+	public RpcServiceInstanceLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers,
+			ServiceBalancer balancer, String hintHeaderName) {
 		this.suppliers = suppliers;
 		this.balancer = balancer;
+		this.hintHeaderName = hintHeaderName;
 	}
 
 	public ServiceBalancer balancer() {
@@ -39,11 +49,13 @@ public final class RpcServiceInstanceLoadBalancer implements ReactorServiceInsta
 	@SuppressWarnings("rawtypes")
 	public Mono<Response<ServiceInstance>> choose(Request request) {
 		ServiceInstanceListSupplier supplier = this.suppliers.getIfAvailable(NoopServiceInstanceListSupplier::new);
-		return supplier.get(request).next().map((instances) -> respond(supplier, instances));
+		String hint = RequestHint.of(request, this.hintHeaderName);
+		return supplier.get(request).next().map((instances) -> respond(supplier, instances, hint));
 	}
 
-	private Response<ServiceInstance> respond(ServiceInstanceListSupplier supplier, List<ServiceInstance> instances) {
-		ServiceInstance chosen = this.balancer.pick(instances);
+	private Response<ServiceInstance> respond(ServiceInstanceListSupplier supplier, List<ServiceInstance> instances,
+			@Nullable String hint) {
+		ServiceInstance chosen = this.balancer.pick(instances, hint);
 		if (chosen == null) {
 			// the catalog logged the list change that emptied it; a line per call would flood
 			return new EmptyResponse();
