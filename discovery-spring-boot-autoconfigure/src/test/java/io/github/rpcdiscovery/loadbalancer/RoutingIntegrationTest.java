@@ -9,6 +9,7 @@ import io.github.rpcdiscovery.core.ServiceCatalog;
 import io.github.rpcdiscovery.etcd.InstanceMetadataCodec;
 import io.github.rpcdiscovery.test.etcd.EtcdExtension;
 import io.github.rpcdiscovery.testing.HttpBackend;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -130,6 +131,17 @@ class RoutingIntegrationTest {
 		ServiceBalancer balancer = context.getBean(ServiceBalancers.class).forService(SERVICE);
 		assertThat(balancer.zonePicks().localZone()).isEqualTo("a");
 		assertThat(balancer.zonePicks().picks("b")).isEqualTo(b1.calls());
+		MeterRegistry meters = context.getBean(MeterRegistry.class);
+		assertThat(meters.get("rpc.loadbalancer.zone.picks")
+			.tags("service", SERVICE, "zone", "a", "target.zone", "b")
+			.functionCounter()
+			.count()).isEqualTo(b1.calls());
+		assertThat(meters.get("rpc.loadbalancer.zone.picks")
+			.tags("service", SERVICE, "zone", "a", "target.zone", "a")
+			.functionCounter()
+			.count()).isEqualTo(a1.calls() + a2.calls() + canary.calls());
+		assertThat(meters.get("rpc.loadbalancer.zone.spill").tags("service", SERVICE, "zone", "a").gauge().value())
+			.isZero();
 	}
 
 	@Test
@@ -143,6 +155,9 @@ class RoutingIntegrationTest {
 		a1.delay(Duration.ofMillis(100));
 		a2.delay(Duration.ofMillis(100));
 		await().atMost(Duration.ofSeconds(30)).until(() -> calls(20, null).getOrDefault(b1.address(), 0) >= 17);
+		MeterRegistry meters = context.getBean(MeterRegistry.class);
+		assertThat(meters.get("rpc.loadbalancer.zone.spill").tags("service", SERVICE, "zone", "a").gauge().value())
+			.isGreaterThan(0.5);
 		a1.delay(Duration.ZERO);
 		a2.delay(Duration.ZERO);
 		await().atMost(Duration.ofSeconds(30)).until(() -> calls(50, null).getOrDefault(b1.address(), 0) <= 1);
