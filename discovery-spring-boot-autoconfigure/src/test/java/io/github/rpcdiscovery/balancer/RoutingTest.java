@@ -161,6 +161,28 @@ class RoutingTest {
 	}
 
 	@Test
+	void weightsShareTheCallsOfARoute() {
+		List<Instance> weighted = List.of(new Instance("127.0.0.1:1", Map.of("zone", "a", "weight", "1")),
+				new Instance("127.0.0.2:1", Map.of("zone", "a", "weight", "2")),
+				new Instance("127.0.0.3:1", Map.of("zone", "a", "weight", "4")),
+				new Instance("127.0.0.4:1", Map.of("zone", "b", "weight", "4")));
+		Balancer<Instance> balancer = balancer(ZoneSettings.defaults("a"), SubsetSettings.defaults());
+		Map<String, Integer> picks = new HashMap<>();
+		for (int i = 0; i < 7_000; i++) {
+			long now = this.clock.advanceMillis(5);
+			Instance picked = balancer.pick(weighted);
+			picks.merge(picked.id(), 1, Integer::sum);
+			NodeStats node = balancer.statsOf(picked);
+			node.callStarted();
+			node.callCompleted(now - 20 * MS, now, Outcome.SUCCESS);
+		}
+		int local = 7_000 - picks.getOrDefault("127.0.0.4:1", 0);
+		assertThat(picks.get("127.0.0.1:1") / (double) local).isCloseTo(1 / 7.0, within(0.01));
+		assertThat(picks.get("127.0.0.2:1") / (double) local).isCloseTo(2 / 7.0, within(0.01));
+		assertThat(picks.get("127.0.0.3:1") / (double) local).isCloseTo(4 / 7.0, within(0.01));
+	}
+
+	@Test
 	void kubernetesHintsForZonesDecideWhatIsLocalWhenEveryInstanceHasThem() {
 		List<Instance> hinted = List.of(
 				new Instance("127.0.0.1:1", Map.of("zone", "a", NodeTraits.FOR_ZONES, "a")),
