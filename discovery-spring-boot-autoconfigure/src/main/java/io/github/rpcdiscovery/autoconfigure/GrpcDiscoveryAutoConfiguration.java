@@ -1,6 +1,7 @@
 package io.github.rpcdiscovery.autoconfigure;
 
 import io.github.rpcdiscovery.balancer.BalancerSettings;
+import io.github.rpcdiscovery.balancer.RoutingSettings;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.grpc.GrpcProperties;
 import io.github.rpcdiscovery.grpc.client.DiscoveryChannelCustomizer;
@@ -48,8 +49,9 @@ final class GrpcDiscoveryAutoConfiguration {
 	/** {@code p2c_ewma} channels balance with the same settings as the HTTP balancers ({@code rpc.balancer.*}). */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	P2cEwmaPolicyRegistration rpcP2cEwmaPolicyRegistration(BalancerSettings settings) {
-		return new P2cEwmaPolicyRegistration(LoadBalancerRegistry.getDefaultRegistry(), settings);
+	P2cEwmaPolicyRegistration rpcP2cEwmaPolicyRegistration(BalancerSettings settings,
+			RoutingSettings.Source routing) {
+		return new P2cEwmaPolicyRegistration(LoadBalancerRegistry.getDefaultRegistry(), settings, routing);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,6 +1,7 @@
 package io.github.rpcdiscovery.autoconfigure;
 
 import io.github.rpcdiscovery.balancer.BalancerSettings;
+import io.github.rpcdiscovery.balancer.RoutingSettings;
 import io.github.rpcdiscovery.grpc.balancer.P2cEwmaLoadBalancerProvider;
 import io.grpc.LoadBalancerRegistry;
 
@@ -20,8 +21,13 @@ final class P2cEwmaPolicyRegistration implements AutoCloseable {
 	private final P2cEwmaLoadBalancerProvider provider;
 
 	P2cEwmaPolicyRegistration(LoadBalancerRegistry registry, BalancerSettings settings) {
+		this(registry, settings, RoutingSettings.Source.of(RoutingSettings.defaults()));
+	}
+
+	P2cEwmaPolicyRegistration(LoadBalancerRegistry registry, BalancerSettings settings,
+			RoutingSettings.Source routing) {
 		this.registry = registry;
-		this.provider = new P2cEwmaLoadBalancerProvider(settings, PRIORITY);
+		this.provider = new P2cEwmaLoadBalancerProvider(settings, routing, PRIORITY);
 		registry.register(this.provider);
 	}
 

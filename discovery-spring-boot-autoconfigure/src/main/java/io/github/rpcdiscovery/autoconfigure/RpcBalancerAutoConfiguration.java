@@ -4,6 +4,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.github.rpcdiscovery.balancer.BalancerSettings;
 import io.github.rpcdiscovery.balancer.NanoClock;
+import io.github.rpcdiscovery.balancer.RoutingSettings;
 import io.github.rpcdiscovery.config.RpcProperties;
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.loadbalancer.BalancingPolicies;
@@ -32,8 +33,9 @@ final class RpcBalancerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServiceBalancers rpcServiceBalancers(RpcProperties properties, DiscoveryPlan plan, BalancerSettings settings) {
-		return new ServiceBalancers(new BalancingPolicies(properties, plan), settings, NanoClock.SYSTEM,
+	ServiceBalancers rpcServiceBalancers(RpcProperties properties, DiscoveryPlan plan, BalancerSettings settings,
+			RoutingSettings.Source routing) {
+		return new ServiceBalancers(new BalancingPolicies(properties, plan), settings, routing, NanoClock.SYSTEM,
 				ThreadLocalRandom.current());
 	}
 

@@ -6,8 +6,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
+import java.util.random.RandomGenerator;
 
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  * (the same object, or the same items in the same order) comes back, so a pick costs the picker and nothing else: no
  * lookup, no allocation. A new list costs one lookup per item; the statistics themselves live in the
  * {@link NodeTable} and survive list changes.
+ * <p>
+ * With {@link RoutingSettings} and a way to read an item's metadata, a pick is routed first ({@link RouteTable}: the
+ * hint's subset, the canary's share, the caller's zone with spill-over) and the picker chooses among the route's
+ * nodes; the routes are computed with the mapping, when the list changes.
  *
  * @param <T> the item type
  */
@@ -33,7 +39,15 @@ public final class Balancer<T> {
 
 	private final ToIntFunction<? super T> weightOf;
 
-	private volatile View<T> view = new View<>(List.of(), List.of(), new NodeStats[0]);
+	private final @Nullable Function<? super T, Map<String, String>> metadataOf;
+
+	private final @Nullable RoutingSettings routing;
+
+	private final @Nullable RandomGenerator random;
+
+	private final ZonePicks zonePicks;
+
+	private volatile View<T> view = new View<>(List.of(), List.of(), new NodeStats[0], null, new LongAdder[0]);
 
 	public Balancer(NodeTable table, Picker picker, Function<? super T, String> nodeId) {
 		this(table, picker, nodeId, (item) -> InstanceWeight.DEFAULT);
@@ -45,16 +59,69 @@ public final class Balancer<T> {
 		this.picker = picker;
 		this.nodeId = nodeId;
 		this.weightOf = weightOf;
+		this.metadataOf = null;
+		this.routing = null;
+		this.random = null;
+		this.zonePicks = new ZonePicks(null);
+	}
+
+	/**
+	 * A balancer that routes before it picks.
+	 * @param metadataOf an item's metadata (zone, subset key, Kubernetes hints)
+	 * @param routing how to route
+	 * @param random draws the canary's and the spill-over's shares
+	 */
+	public Balancer(NodeTable table, Picker picker, Function<? super T, String> nodeId,
+			ToIntFunction<? super T> weightOf, Function<? super T, Map<String, String>> metadataOf,
+			RoutingSettings routing, RandomGenerator random) {
+		this.table = table;
+		this.picker = picker;
+		this.nodeId = nodeId;
+		this.weightOf = weightOf;
+		this.metadataOf = metadataOf;
+		this.routing = routing;
+		this.random = random;
+		this.zonePicks = new ZonePicks(routing.zone().active() ? routing.zone().localZone() : null);
 	}
 
 	/** One of the items, or {@code null} if the list is empty. */
 	public @Nullable T pick(List<? extends T> items) {
+		return pick(items, null);
+	}
+
+	/**
+	 * One of the items, or {@code null} if there is none to take the call: the list is empty, or a hint selects no
+	 * available item and the fallback is to fail.
+	 * @param hint the call's subset hint (e.g. {@code canary}), or {@code null}; ignored without routing
+	 */
+	public @Nullable T pick(List<? extends T> items, @Nullable String hint) {
 		View<T> current = this.view;
 		if (!current.matches(items)) {
 			current = update(items);
 		}
-		int index = this.picker.pick(current.nodes);
+		RouteTable routes = current.routes;
+		int index;
+		if (routes != null) {
+			index = routes.pick(hint, this.picker, this.random, this.table.clock().nanoTime());
+			if (index >= 0) {
+				current.zoneCounters[index].increment();
+			}
+		}
+		else {
+			index = this.picker.pick(current.nodes);
+		}
 		return (index >= 0) ? current.items.get(index) : null;
+	}
+
+	/** The share of calls without a hint that currently leaves the caller's zone, 0 to 1. */
+	public double spill() {
+		RouteTable routes = this.view.routes;
+		return (routes != null) ? routes.spill() : 0;
+	}
+
+	/** Picks counted by the zone of the node picked (counted only with routing). */
+	public ZonePicks zonePicks() {
+		return this.zonePicks;
 	}
 
 	/** The statistics of an item's node: for an item of the current list a map read, else by its name. */
@@ -119,7 +186,17 @@ public final class Balancer<T> {
 				}
 			}
 		}
-		View<T> updated = new View<>(items, List.copyOf(items), nodes);
+		RouteTable routes = null;
+		LongAdder[] zoneCounters = new LongAdder[nodes.length];
+		if (this.routing != null && this.metadataOf != null) {
+			NodeTraits[] traits = new NodeTraits[nodes.length];
+			for (int i = 0; i < nodes.length; i++) {
+				traits[i] = NodeTraits.of(this.metadataOf.apply(items.get(i)), this.routing.subset().key());
+				zoneCounters[i] = this.zonePicks.counter(traits[i].zone());
+			}
+			routes = RouteTable.of(nodes, traits, this.routing, now);
+		}
+		View<T> updated = new View<>(items, List.copyOf(items), nodes, routes, zoneCounters);
 		this.view = updated;
 		return updated;
 	}
@@ -131,15 +208,23 @@ public final class Balancer<T> {
 
 		final NodeStats[] nodes;
 
+		/** The routes over the nodes, {@code null} without routing. */
+		final @Nullable RouteTable routes;
+
+		/** Each node's zone's pick counter, index for index (entries are {@code null} without routing). */
+		final LongAdder[] zoneCounters;
+
 		final Map<T, NodeStats> byItem = new IdentityHashMap<>();
 
 		private final Set<NodeStats> listed = Collections.newSetFromMap(new IdentityHashMap<>());
 
 		private final List<?> source;
 
-		View(List<?> source, List<T> items, NodeStats[] nodes) {
+		View(List<?> source, List<T> items, NodeStats[] nodes, @Nullable RouteTable routes, LongAdder[] zoneCounters) {
 			this.items = items;
 			this.nodes = nodes;
+			this.routes = routes;
+			this.zoneCounters = zoneCounters;
 			this.source = source;
 			for (int i = 0; i < nodes.length; i++) {
 				this.byItem.put(items.get(i), nodes[i]);

@@ -30,6 +30,9 @@ final class LatencyAverage {
 
 	private volatile long samples;
 
+	/** The latest sample, whatever its weight: zone spill-over reads it to see a recovery at once. */
+	private volatile long last;
+
 	/** The warm-up samples; dropped once the average starts. */
 	private long[] warmup = new long[WARMUP_SAMPLES];
 
@@ -44,6 +47,7 @@ final class LatencyAverage {
 	 */
 	void add(long latency, double timeWeight) {
 		long k = ++this.samples;
+		this.last = latency;
 		if (k <= WARMUP_SAMPLES) {
 			this.warmup[(int) k - 1] = latency;
 			long[] sorted = Arrays.copyOf(this.warmup, (int) k);
@@ -69,6 +73,10 @@ final class LatencyAverage {
 
 	double nanos() {
 		return this.nanos;
+	}
+
+	long last() {
+		return this.last;
 	}
 
 	long samples() {

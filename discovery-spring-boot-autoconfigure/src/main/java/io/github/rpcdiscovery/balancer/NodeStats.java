@@ -163,6 +163,11 @@ public final class NodeStats {
 		return this.latency.nanos();
 	}
 
+	/** The latency of the latest call that counted (refused connections do not), in nanoseconds. */
+	public long lastLatencyNanos() {
+		return this.latency.last();
+	}
+
 	/** Whether the success score is above go-zero's throttle threshold (500). */
 	public boolean isHealthy() {
 		return this.success > BalancerSettings.HEALTHY_SUCCESS;
@@ -311,6 +316,21 @@ public final class NodeStats {
 			duration *= 2;
 		}
 		return Math.min(duration, this.maxEjectionNanos);
+	}
+
+	/** Ejected, or on probation after an ejection (not yet readmitted by a successful call). */
+	public boolean isSuspended() {
+		return this.suspended;
+	}
+
+	/** On probation and free: its ejection ended and its one probation call may be made now. */
+	boolean awaitsProbe(long now) {
+		return this.suspended && isAvailable(now);
+	}
+
+	/** Whether the node was last picked more than {@code nanos} ago. */
+	boolean notPickedFor(long now, long nanos) {
+		return now - this.lastPick > nanos;
 	}
 
 	/** Whether the node was last picked more than forcePick ago. */

@@ -18,9 +18,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param etcd Hosts (default: rpc.etcd.hosts) and the key of the service to call (go-zero: Etcd).
  * @param loadBalancer How @LoadBalanced clients choose an instance of this service: p2c, round-robin or random.
  * Defaults to rpc.load-balancer.
+ * @param canary A canary share of this service's calls without a hint: version (the value of
+ * rpc.balancer.subset.key) and percent, e.g. {version: v2, percent: 5}.
  */
 public record ClientProperties(@Nullable String name, @DefaultValue List<String> endpoints, @Nullable String target,
-		@DefaultValue EtcdProperties etcd, @Nullable LoadBalancerType loadBalancer) {
+		@DefaultValue EtcdProperties etcd, @Nullable LoadBalancerType loadBalancer,
+		@Nullable CanaryProperties canary) {
 
 	@ConstructorBinding
 	public ClientProperties {
@@ -31,7 +34,7 @@ public record ClientProperties(@Nullable String name, @DefaultValue List<String>
 	/** A client block that uses rpc.load-balancer. */
 	public ClientProperties(@Nullable String name, List<String> endpoints, @Nullable String target,
 			EtcdProperties etcd) {
-		this(name, endpoints, target, etcd, null);
+		this(name, endpoints, target, etcd, null, null);
 	}
 
 }

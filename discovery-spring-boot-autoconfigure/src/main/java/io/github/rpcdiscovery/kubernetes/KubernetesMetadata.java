@@ -1,5 +1,7 @@
 package io.github.rpcdiscovery.kubernetes;
 
+import io.github.rpcdiscovery.balancer.NodeTraits;
+
 /**
  * Metadata keys of instances discovered from Kubernetes. {@code zone} is Spring Cloud LoadBalancer's own key, so
  * {@code spring.cloud.loadbalancer.configurations=zone-preference} prefers instances in the caller's zone.
@@ -8,6 +10,12 @@ public final class KubernetesMetadata {
 
 	/** The pod's zone ({@code topology.kubernetes.io/zone} of its node), from the EndpointSlice. */
 	public static final String ZONE = "zone";
+
+	/**
+	 * The zones the EndpointSlice's topology-aware routing hints the endpoint for ({@code hints.forZones}),
+	 * comma-separated; the balancer prefers it in those zones.
+	 */
+	public static final String FOR_ZONES = NodeTraits.FOR_ZONES;
 
 	public static final String NAMESPACE = "kubernetes.namespace";
 

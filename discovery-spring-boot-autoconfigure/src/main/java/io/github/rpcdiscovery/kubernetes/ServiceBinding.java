@@ -167,6 +167,7 @@ final class ServiceBinding {
 		putIfPresent(metadata, KubernetesMetadata.POD, pod);
 		putIfPresent(metadata, KubernetesMetadata.NODE, endpoint.getNodeName());
 		putIfPresent(metadata, KubernetesMetadata.ZONE, endpoint.getZone());
+		putIfPresent(metadata, KubernetesMetadata.FOR_ZONES, forZones(endpoint));
 		putIfPresent(metadata, KubernetesMetadata.HOSTNAME, endpoint.getHostname());
 		putIfPresent(metadata, KubernetesMetadata.PORT_NAME, portName);
 		metadata.put(KubernetesMetadata.ADDRESS_TYPE, family.addressType());
@@ -174,6 +175,19 @@ final class ServiceBinding {
 			metadata.put("secure", "true");
 		}
 		return new DiscoveredInstance(this.serviceId, instanceId(target, pod, address), address, SOURCE, metadata);
+	}
+
+	/** The zones topology-aware routing hints the endpoint for, comma-separated; {@code null} without hints. */
+	static @Nullable String forZones(Endpoint endpoint) {
+		if (endpoint.getHints() == null || endpoint.getHints().getForZones() == null
+				|| endpoint.getHints().getForZones().isEmpty()) {
+			return null;
+		}
+		return endpoint.getHints()
+			.getForZones()
+			.stream()
+			.map((zone) -> zone.getName())
+			.collect(java.util.stream.Collectors.joining(","));
 	}
 
 	private static String instanceId(@Nullable ObjectReference target, @Nullable String pod, HostAndPort address) {
@@ -264,13 +278,13 @@ final class ServiceBinding {
 	/** Everything of an endpoint its instance is made of (the family and the labels are the slice's and the Service's). */
 	private record EndpointKey(@Nullable String address, int port, @Nullable String portName,
 			@Nullable String targetKind, @Nullable String targetName, @Nullable String targetUid, @Nullable String node,
-			@Nullable String zone, @Nullable String hostname) {
+			@Nullable String zone, @Nullable String hostname, @Nullable String forZones) {
 
 		static EndpointKey of(Endpoint endpoint, @Nullable String address, PortRule.Choice port) {
 			ObjectReference target = endpoint.getTargetRef();
 			return new EndpointKey(address, port.port(), port.name(), (target != null) ? target.getKind() : null,
 					(target != null) ? target.getName() : null, (target != null) ? target.getUid() : null,
-					endpoint.getNodeName(), endpoint.getZone(), endpoint.getHostname());
+					endpoint.getNodeName(), endpoint.getZone(), endpoint.getHostname(), ServiceBinding.forZones(endpoint));
 		}
 
 	}

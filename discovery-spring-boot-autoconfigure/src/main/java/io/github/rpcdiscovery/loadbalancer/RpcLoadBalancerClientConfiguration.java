@@ -44,7 +44,8 @@ public class RpcLoadBalancerClientConfiguration {
 				ServiceInstanceListSupplier.class);
 		ServiceBalancers all = balancers.getIfAvailable();
 		// without this starter's balancers (RpcBalancerAutoConfiguration excluded), Spring Cloud's round robin
-		return (all != null) ? new RpcServiceInstanceLoadBalancer(suppliers, all.forService(serviceId))
+		return (all != null) ? new RpcServiceInstanceLoadBalancer(suppliers, all.forService(serviceId),
+				clientFactory.getProperties(serviceId).getHintHeaderName())
 				: new RoundRobinLoadBalancer(suppliers, serviceId);
 	}
 

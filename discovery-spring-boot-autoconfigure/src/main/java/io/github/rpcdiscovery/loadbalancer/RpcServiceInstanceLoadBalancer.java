@@ -37,13 +37,22 @@ public final class RpcServiceInstanceLoadBalancer implements ReactorServiceInsta
 
 	private final ServiceBalancer balancer;
 
+	private final String hintHeaderName;
+
 	/** The child context's supplier, looked up on the first pick (it is built after this balancer). */
 	private volatile @Nullable Chain chain;
 
 	public RpcServiceInstanceLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers,
 			ServiceBalancer balancer) {
+		this(suppliers, balancer, "X-SC-LB-Hint");
+	}
+
+	/** @param hintHeaderName the request header that carries a call's subset hint ({@link RequestHint}) */
+	public RpcServiceInstanceLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers,
+			ServiceBalancer balancer, String hintHeaderName) {
 		this.suppliers = suppliers;
 		this.balancer = balancer;
+		this.hintHeaderName = hintHeaderName;
 	}
 
 	public ServiceBalancer balancer() {
@@ -99,7 +108,7 @@ public final class RpcServiceInstanceLoadBalancer implements ReactorServiceInsta
 	/** The one place the service's policy is asked, on the fast path and on the reactive chain alike. */
 	@SuppressWarnings("rawtypes")
 	private @Nullable ServiceInstance pick(List<ServiceInstance> instances, Request request) {
-		return this.balancer.pick(instances);
+		return this.balancer.pick(instances, RequestHint.of(request, this.hintHeaderName));
 	}
 
 	private Chain chain() {

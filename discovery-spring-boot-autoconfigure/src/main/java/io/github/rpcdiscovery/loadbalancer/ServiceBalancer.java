@@ -14,6 +14,8 @@ import io.github.rpcdiscovery.balancer.NanoClock;
 import io.github.rpcdiscovery.balancer.NodeStats;
 import io.github.rpcdiscovery.balancer.NodeTable;
 import io.github.rpcdiscovery.balancer.Outcome;
+import io.github.rpcdiscovery.balancer.RoutingSettings;
+import io.github.rpcdiscovery.balancer.ZonePicks;
 import io.github.rpcdiscovery.cloud.SpringCloudInstances;
 import io.github.rpcdiscovery.core.DiscoveredInstance;
 import org.jspecify.annotations.Nullable;
@@ -41,11 +43,17 @@ public final class ServiceBalancer {
 
 	ServiceBalancer(String serviceId, BalancingPolicy policy, BalancerSettings settings, NanoClock clock,
 			RandomGenerator random) {
+		this(serviceId, policy, settings, RoutingSettings.defaults(), clock, random);
+	}
+
+	ServiceBalancer(String serviceId, BalancingPolicy policy, BalancerSettings settings, RoutingSettings routing,
+			NanoClock clock, RandomGenerator random) {
 		this.serviceId = serviceId;
 		this.policy = policy;
 		NodeTable table = new NodeTable(settings, clock, new CountingEjections(new EjectionLogger(serviceId)));
 		this.balancer = new Balancer<>(table, policy.newPicker(clock, random), ServiceBalancer::nodeId,
-				(instance) -> InstanceWeight.of(instance.getMetadata()));
+				(instance) -> InstanceWeight.of(instance.getMetadata()), ServiceInstance::getMetadata, routing,
+				random);
 		this.calls = new CallTracker(this.balancer, clock, CallTracker.ABANDON_AFTER);
 	}
 
@@ -59,7 +67,15 @@ public final class ServiceBalancer {
 
 	/** One of the instances, or {@code null} if there are none. */
 	public @Nullable ServiceInstance pick(List<ServiceInstance> instances) {
-		ServiceInstance picked = this.balancer.pick(instances);
+		return pick(instances, null);
+	}
+
+	/**
+	 * One of the instances, routed by the call's hint (see {@link Balancer#pick(List, String)}), or {@code null} if
+	 * there is none to take the call.
+	 */
+	public @Nullable ServiceInstance pick(List<ServiceInstance> instances, @Nullable String hint) {
+		ServiceInstance picked = this.balancer.pick(instances, hint);
 		if (picked != null) {
 			this.picks.increment();
 		}
@@ -69,6 +85,16 @@ public final class ServiceBalancer {
 	/** Instances picked since startup, for metrics. */
 	public long picks() {
 		return this.picks.sum();
+	}
+
+	/** Picks by the zone of the instance picked, and the caller's zone, for metrics. */
+	public ZonePicks zonePicks() {
+		return this.balancer.zonePicks();
+	}
+
+	/** The share of calls that currently leaves the caller's zone, 0 to 1. */
+	public double spill() {
+		return this.balancer.spill();
 	}
 
 	/** Ejections since startup (each ejection of each node, the longer ones of an outage included), for metrics. */

@@ -12,6 +12,7 @@ import java.util.random.RandomGenerator;
 import io.github.rpcdiscovery.balancer.BalancerSettings;
 import io.github.rpcdiscovery.balancer.BalancingPolicy;
 import io.github.rpcdiscovery.balancer.NanoClock;
+import io.github.rpcdiscovery.balancer.RoutingSettings;
 
 /**
  * Every service's {@link ServiceBalancer}, created on a service's first call, and the read API over their state.
@@ -29,10 +30,18 @@ public final class ServiceBalancers {
 
 	private final RandomGenerator random;
 
+	private final RoutingSettings.Source routing;
+
 	private final List<Consumer<ServiceBalancer>> creationListeners = new CopyOnWriteArrayList<>();
 
 	public ServiceBalancers(Function<String, BalancingPolicy> policies, BalancerSettings settings, NanoClock clock,
 			RandomGenerator random) {
+		this(policies, settings, RoutingSettings.Source.of(RoutingSettings.defaults()), clock, random);
+	}
+
+	public ServiceBalancers(Function<String, BalancingPolicy> policies, BalancerSettings settings,
+			RoutingSettings.Source routing, NanoClock clock, RandomGenerator random) {
+		this.routing = routing;
 		this.policies = policies;
 		this.settings = settings;
 		this.clock = clock;
@@ -48,7 +57,8 @@ public final class ServiceBalancers {
 		boolean[] created = new boolean[1];
 		ServiceBalancer balancer = this.balancers.computeIfAbsent(serviceId, (id) -> {
 			created[0] = true;
-			return new ServiceBalancer(id, this.policies.apply(id), this.settings, this.clock, this.random);
+			return new ServiceBalancer(id, this.policies.apply(id), this.settings, this.routing.forService(id),
+					this.clock, this.random);
 		});
 		if (created[0]) {
 			this.creationListeners.forEach((listener) -> listener.accept(balancer));

@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The starter's Micrometer meters. Tags stay few and bounded: {@code service} (a service id or registered key),
  * {@code source} ({@code etcd}, {@code kubernetes}, {@code direct}), {@code cluster} (the etcd hosts, or the watched
- * {@code namespace/service}) and {@code state}.
+ * {@code namespace/service}), {@code state}, and {@code zone} / {@code target.zone} (the caller's zone and an
+ * instance's, {@code unknown} without one).
  * <p>
  * Counters read the sources' own counts ({@link FunctionCounter}), so nothing is counted twice and the hot paths
  * (a pick) pay one {@code LongAdder} increment. Meters of services, connections and registrations that appear later
@@ -210,6 +211,18 @@ public final class RpcMetrics implements MeterBinder, DiscoveryObserver, Catalog
 			.description("Instances ejected by the load balancer (refused connections, consecutive failures)")
 			.tags("service", balancer.serviceId())
 			.register(meters);
+		String callerZone = balancer.zonePicks().localZone();
+		Gauge.builder("rpc.loadbalancer.zone.spill", balancer, ServiceBalancer::spill)
+			.description("Share of calls (0 to 1) that zone preference currently sends out of the caller's zone")
+			.tags("service", balancer.serviceId(), "zone", callerZone)
+			.register(meters);
+		// zones are few (a region's zones, plus unknown): one counter per zone the service's instances are in
+		balancer.zonePicks()
+			.onZone((zone) -> FunctionCounter
+				.builder("rpc.loadbalancer.zone.picks", balancer, (b) -> b.zonePicks().picks(zone))
+				.description("Instances picked by the load balancer, by the caller's zone and the instance's zone")
+				.tags("service", balancer.serviceId(), "zone", callerZone, "target.zone", zone)
+				.register(meters));
 	}
 
 }

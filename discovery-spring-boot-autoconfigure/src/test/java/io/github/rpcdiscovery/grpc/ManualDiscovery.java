@@ -55,6 +55,15 @@ public final class ManualDiscovery implements DiscoverySource {
 		this.firstLoad.complete(null);
 	}
 
+	/** Replaces the service's instances: each {@code host:port} with its metadata. */
+	public void register(Map<String, Map<String, String>> metadataByAddress) {
+		List<DiscoveredInstance> instances = new ArrayList<>();
+		metadataByAddress.forEach((address, metadata) -> instances
+			.add(new DiscoveredInstance(this.serviceId, HostAndPort.parse(address), "direct", metadata)));
+		this.catalog.update(this.serviceId, instances, "test");
+		this.firstLoad.complete(null);
+	}
+
 	@Override
 	public String name() {
 		return "direct";

@@ -174,6 +174,23 @@ class KubernetesDiscoverySourceTest {
 	}
 
 	@Test
+	void instancesCarryTheZonesTheirSliceHintsThemFor() throws Exception {
+		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080)
+			.endpoint(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder().withAddresses("127.0.0.1")
+				.withZone("eu-west-1b")
+				.withNewHints()
+				.addNewForZone("eu-west-1b")
+				.addNewForZone("eu-west-1c")
+				.endHints()
+				.build())
+			.ready("127.0.0.2", "cart-2")
+			.build());
+		watch("cart", "shop", "cart", 8080).get(10, TimeUnit.SECONDS);
+		assertThat(this.catalog.instances("cart")).extracting((instance) -> instance.getMetadata()
+			.get(KubernetesMetadata.FOR_ZONES)).containsExactlyInAnyOrder("eu-west-1b,eu-west-1c", null);
+	}
+
+	@Test
 	void instancesCarryThePodNodeZoneAndSource() throws Exception {
 		this.cluster.apply(slice("shop", "cart", "cart-a").port("http", 8080)
 			.endpoint("127.0.0.1", "cart-7d9f-x2k", "eu-west-1b", true, true, false)

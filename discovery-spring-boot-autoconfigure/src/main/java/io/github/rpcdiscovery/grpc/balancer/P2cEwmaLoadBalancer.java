@@ -81,7 +81,8 @@ final class P2cEwmaLoadBalancer extends LoadBalancer {
 			}
 			else if (!child.subchannel.getAddresses().equals(entry.getValue())) {
 				child.subchannel.updateAddresses(List.of(entry.getValue()));
-				child.node = new ReadyNode(child.subchannel, child.node.tracer(), weight(entry.getValue()));
+				child.node = new ReadyNode(child.subchannel, child.node.tracer(), weight(entry.getValue()),
+						metadata(entry.getValue()));
 			}
 		}
 		this.balancer.forgetDeparted();
@@ -114,7 +115,7 @@ final class P2cEwmaLoadBalancer extends LoadBalancer {
 		Subchannel subchannel = this.helper
 			.createSubchannel(CreateSubchannelArgs.newBuilder().setAddresses(group).build());
 		Child child = new Child(subchannel, new ReadyNode(subchannel, new CallOutcomeTracer(id, this.table),
-				weight(group)));
+				weight(group), metadata(group)));
 		subchannel.start((info) -> onStateChange(child, info));
 		subchannel.requestConnection();
 		// asked to connect: counts as connecting until it says otherwise
@@ -197,6 +198,12 @@ final class P2cEwmaLoadBalancer extends LoadBalancer {
 	static int weight(EquivalentAddressGroup group) {
 		Integer weight = group.getAttributes().get(AddressGroups.WEIGHT);
 		return (weight != null) ? weight : InstanceWeight.DEFAULT;
+	}
+
+	/** The instance metadata the resolver tagged the group with, else none. */
+	static Map<String, String> metadata(EquivalentAddressGroup group) {
+		Map<String, String> metadata = group.getAttributes().get(AddressGroups.METADATA);
+		return (metadata != null) ? metadata : Map.of();
 	}
 
 	/** The registered {@code host:port} the resolver tagged the group with, else its addresses as text. */

@@ -9,6 +9,7 @@ import io.github.rpcdiscovery.balancer.BalancerSettings;
 import io.github.rpcdiscovery.balancer.NanoClock;
 import io.github.rpcdiscovery.balancer.NodeTable;
 import io.github.rpcdiscovery.balancer.P2cEwmaPicker;
+import io.github.rpcdiscovery.balancer.RoutingSettings;
 import io.github.rpcdiscovery.balancer.EjectionLogger;
 import io.grpc.LoadBalancer;
 import io.grpc.LoadBalancerProvider;
@@ -30,6 +31,8 @@ public final class P2cEwmaLoadBalancerProvider extends LoadBalancerProvider {
 
 	private final int priority;
 
+	private final RoutingSettings.Source routing;
+
 	/** The service-loaded provider: go-zero's constants, grpc-java's usual priority. */
 	public P2cEwmaLoadBalancerProvider() {
 		this(BalancerSettings.defaults(), 5);
@@ -40,8 +43,17 @@ public final class P2cEwmaLoadBalancerProvider extends LoadBalancerProvider {
 	 * service-loaded one's.
 	 */
 	public P2cEwmaLoadBalancerProvider(BalancerSettings settings, int priority) {
+		this(settings, RoutingSettings.Source.of(RoutingSettings.defaults()), priority);
+	}
+
+	/**
+	 * A provider with an application's settings and routing (by the channel's authority: the service id), registered
+	 * by the auto-configuration with a priority above the service-loaded one's.
+	 */
+	public P2cEwmaLoadBalancerProvider(BalancerSettings settings, RoutingSettings.Source routing, int priority) {
 		this.settings = settings;
 		this.priority = priority;
+		this.routing = routing;
 	}
 
 	@Override
@@ -64,14 +76,20 @@ public final class P2cEwmaLoadBalancerProvider extends LoadBalancerProvider {
 		NodeTable table = new NodeTable(this.settings, NanoClock.SYSTEM,
 				new EjectionLogger(helper.getAuthority()));
 		// ThreadLocalRandom's methods use the calling thread's generator: one instance serves every picking thread
-		return newLoadBalancer(helper, table, ThreadLocalRandom.current());
+		return newLoadBalancer(helper, table, ThreadLocalRandom.current(),
+				this.routing.forService(helper.getAuthority()));
 	}
 
 	/** Over a given table (its settings and clock), for tests. */
 	static P2cEwmaLoadBalancer newLoadBalancer(LoadBalancer.Helper helper, NodeTable table, RandomGenerator random) {
+		return newLoadBalancer(helper, table, random, RoutingSettings.defaults());
+	}
+
+	static P2cEwmaLoadBalancer newLoadBalancer(LoadBalancer.Helper helper, NodeTable table, RandomGenerator random,
+			RoutingSettings routing) {
 		return new P2cEwmaLoadBalancer(helper,
 				new Balancer<>(table, new P2cEwmaPicker(table.clock(), random), ReadyNode::nodeId,
-						ReadyNode::weight));
+						ReadyNode::weight, ReadyNode::metadata, routing, random));
 	}
 
 	@Override

@@ -32,8 +32,14 @@ final class Pickers {
 
 		@Override
 		public PickResult pickSubchannel(PickSubchannelArgs args) {
-			ReadyNode node = this.balancer.pick(this.ready);
-			return (node != null) ? PickResult.withSubchannel(node.subchannel(), node.tracer())
+			String hint = RouteHint.of(args);
+			ReadyNode node = this.balancer.pick(this.ready, hint);
+			if (node != null) {
+				return PickResult.withSubchannel(node.subchannel(), node.tracer());
+			}
+			// the ready list is never empty: a hint selected no available instance (rpc.balancer.subset.fallback=fail)
+			return (hint != null) ? PickResult.withError(Status.UNAVAILABLE
+				.withDescription("no available instance matches the route hint '" + hint + "'"))
 					: PickResult.withNoResult();
 		}
 

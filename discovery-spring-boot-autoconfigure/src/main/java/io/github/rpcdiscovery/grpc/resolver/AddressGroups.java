@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.github.rpcdiscovery.balancer.InstanceWeight;
@@ -31,6 +32,10 @@ public final class AddressGroups {
 
 	/** The instance's weight from its metadata ({@link InstanceWeight}). */
 	public static final Attributes.Key<Integer> WEIGHT = Attributes.Key.create("io.github.rpcdiscovery.weight");
+
+	/** The instance's metadata (zone, version, Kubernetes hints), for routing. */
+	public static final Attributes.Key<Map<String, String>> METADATA = Attributes.Key
+		.create("io.github.rpcdiscovery.metadata");
 
 	private static final Log logger = LogFactory.getLog(AddressGroups.class);
 
@@ -63,6 +68,7 @@ public final class AddressGroups {
 				groups.add(new EquivalentAddressGroup(socket, Attributes.newBuilder()
 					.set(NODE_ID, id)
 					.set(WEIGHT, InstanceWeight.of(instance.getMetadata()))
+					.set(METADATA, Map.copyOf(instance.getMetadata()))
 					.build()));
 			}
 		}

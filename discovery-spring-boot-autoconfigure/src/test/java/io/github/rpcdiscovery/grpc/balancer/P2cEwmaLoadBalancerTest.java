@@ -264,8 +264,28 @@ class P2cEwmaLoadBalancerTest {
 	}
 
 	private PickResult pick() {
-		return this.helper.picker.pickSubchannel(null);
+		return this.helper.picker.pickSubchannel(NO_HINT);
 	}
+
+	/** A call without a route hint, as the channel describes it to the picker. */
+	private static final io.grpc.LoadBalancer.PickSubchannelArgs NO_HINT = new io.grpc.LoadBalancer.PickSubchannelArgs() {
+
+		@Override
+		public io.grpc.CallOptions getCallOptions() {
+			return io.grpc.CallOptions.DEFAULT;
+		}
+
+		@Override
+		public io.grpc.Metadata getHeaders() {
+			return new io.grpc.Metadata();
+		}
+
+		@Override
+		public io.grpc.MethodDescriptor<?, ?> getMethodDescriptor() {
+			return null;
+		}
+
+	};
 
 	/** A call on the subchannel as the channel makes it: a stream traced through the pick's tracer factory. */
 	private void call(LoadBalancer.Subchannel subchannel, Duration latency, Status status) {
