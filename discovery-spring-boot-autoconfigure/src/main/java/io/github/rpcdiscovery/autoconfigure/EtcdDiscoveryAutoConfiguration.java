@@ -7,6 +7,7 @@ import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.etcd.EtcdConnections;
 import io.github.rpcdiscovery.etcd.EtcdDiscoverySettings;
 import io.github.rpcdiscovery.etcd.EtcdDiscoverySource;
+import io.github.rpcdiscovery.etcd.EtcdServicesSettings;
 import io.github.rpcdiscovery.etcd.EtcdStartupCheck;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -45,8 +46,9 @@ final class EtcdDiscoveryAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	EtcdDiscoverySource rpcEtcdDiscoverySource(ServiceCatalog catalog, EtcdConnections connections,
-			EtcdDiscoverySettings settings) {
-		return new EtcdDiscoverySource(catalog, connections, settings);
+			EtcdDiscoverySettings settings, EtcdDiscoveryProperties properties) {
+		return new EtcdDiscoverySource(catalog, connections, settings,
+				new EtcdServicesSettings(properties.servicesPrefix(), properties.maxServices()));
 	}
 
 	/** {@code rpc.etcd.fail-fast=true}: etcd that cannot be used at startup fails it, naming the cause. */

@@ -15,7 +15,8 @@ import org.springframework.context.ApplicationEventPublisher;
 /**
  * Publishes Spring Cloud's {@link HeartbeatEvent} whenever the catalog changes, with the catalog version as its state
  * (it grows with every change), so Gateway routes and Spring Boot Admin refresh at once, without
- * {@code @EnableScheduling}. Events are published off the registry's callback thread, and a burst of changes collapses
+ * {@code @EnableScheduling}; also when a registry's set of services changes (a new service, the last instance of
+ * one gone), which {@code getServices()} reflects. Events are published off the registry's callback thread, and a burst of changes collapses
  * into one event carrying the latest version.
  */
 public final class CatalogHeartbeatPublisher implements CatalogListener, DisposableBean {
@@ -40,6 +41,16 @@ public final class CatalogHeartbeatPublisher implements CatalogListener, Disposa
 
 	@Override
 	public void onChange(CatalogChange change) {
+		publishSoon();
+	}
+
+	/** A service registered for the first time, or its last instance went: the Gateway's routes change. */
+	@Override
+	public void onServicesChanged() {
+		publishSoon();
+	}
+
+	private void publishSoon() {
 		if (this.pending.compareAndSet(false, true)) {
 			this.executor.execute(this::publish);
 		}

@@ -34,9 +34,13 @@ public final class RpcDiscoveryClient implements DiscoveryClient {
 		return SpringCloudInstances.of(this.discovery.lookUp(serviceId));
 	}
 
+	/**
+	 * Every service the registries hold that resolves here, not only the ids looked up
+	 * ({@link ServiceDiscovery#services()}); the first call waits, bounded, for the registries' first listing.
+	 */
 	@Override
 	public List<String> getServices() {
-		return List.copyOf(this.discovery.serviceIds());
+		return List.copyOf(this.discovery.services());
 	}
 
 	/** Nothing to probe: reads never touch the network; registry health is reported per source. */

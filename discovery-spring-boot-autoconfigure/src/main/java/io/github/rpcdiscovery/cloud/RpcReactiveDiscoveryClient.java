@@ -35,7 +35,8 @@ public final class RpcReactiveDiscoveryClient implements ReactiveDiscoveryClient
 
 	@Override
 	public Flux<String> getServices() {
-		return Flux.defer(() -> Flux.fromIterable(this.discovery.serviceIds()));
+		// every service the registries hold; the first call waits for their first listing without blocking a thread
+		return Mono.fromFuture(this.discovery::whenServicesListed).flatMapIterable((ids) -> ids);
 	}
 
 	@Override

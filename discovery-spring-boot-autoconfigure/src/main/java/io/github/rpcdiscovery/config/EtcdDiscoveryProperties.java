@@ -18,11 +18,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * operations per transaction by default).
  * @param maxConcurrentLoads The most listing requests in flight per etcd cluster, so a cold start or a reconnect with
  * many services does not flood etcd.
+ * @param servicesPrefix Only keys under this prefix are enumerated for the discovery client's getServices() (the
+ * Gateway's discovery locator, Spring Boot Admin); empty for the whole keyspace. A key counts as a service when it
+ * holds a live go-zero entry, <key>/<decimal id> on a lease. Set it when the etcd user may read only part of the
+ * keyspace, or to keep other data out of the listing.
+ * @param maxServices The most service keys getServices() keeps per etcd cluster (one count each in memory); more are
+ * left out, with one WARN.
  */
 @ConfigurationProperties("rpc.etcd.discovery")
 public record EtcdDiscoveryProperties(@DefaultValue("250ms") Duration initialBackoff,
 		@DefaultValue("5s") Duration maxBackoff, @DefaultValue("1000") int pageSize, @DefaultValue("64") int batchSize,
-		@DefaultValue("4") int maxConcurrentLoads) {
+		@DefaultValue("4") int maxConcurrentLoads, @DefaultValue("") String servicesPrefix,
+		@DefaultValue("10000") int maxServices) {
 
 	public EtcdDiscoveryProperties {
 		BalancerProperties.requirePositive("rpc.etcd.discovery.initial-backoff", initialBackoff, "250ms");
@@ -40,6 +47,10 @@ public record EtcdDiscoveryProperties(@DefaultValue("250ms") Duration initialBac
 			throw new InvalidRpcPropertyException("rpc.etcd.discovery.batch-size", batchSize,
 					"a batch is one etcd transaction of 1 to 128 operations (etcd's default limit)",
 					"set a value from 1 to 128; the default is 64");
+		}
+		if (maxServices < 1) {
+			throw new InvalidRpcPropertyException("rpc.etcd.discovery.max-services", maxServices,
+					"getServices() could list no service", "set 1 or more; the default is 10000");
 		}
 		if (maxConcurrentLoads < 1) {
 			throw new InvalidRpcPropertyException("rpc.etcd.discovery.max-concurrent-loads", maxConcurrentLoads,

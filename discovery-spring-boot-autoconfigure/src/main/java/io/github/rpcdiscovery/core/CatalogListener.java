@@ -16,4 +16,11 @@ public interface CatalogListener {
 	default void onRemoved(String serviceId) {
 	}
 
+	/**
+	 * The set of services a registry holds changed (a service registered for the first time, or its last instance
+	 * went), as far as a {@link ServiceEnumeration} sees it; the catalog version grew.
+	 */
+	default void onServicesChanged() {
+	}
+
 }

@@ -2,7 +2,9 @@ package io.github.rpcdiscovery.core;
 
 import java.util.concurrent.CompletableFuture;
 
+import io.github.rpcdiscovery.target.RpcTarget;
 import io.github.rpcdiscovery.target.Upstream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A registry that keeps the {@link ServiceCatalog} current for the upstreams it is asked to watch: static endpoints,
@@ -35,6 +37,15 @@ public interface DiscoverySource extends AutoCloseable {
 	 * anything only it used are released. A later {@link #watch} starts afresh.
 	 */
 	default void unwatch(Upstream upstream) {
+	}
+
+	/**
+	 * Every service the registry place of this target holds (its etcd cluster, its Kubernetes namespace; the key or
+	 * Service it names does not matter), kept current from this first call on. Must not block.
+	 * @return the enumeration, one per place, or {@code null} if this source cannot enumerate
+	 */
+	default @Nullable ServiceEnumeration enumerate(RpcTarget place) {
+		return null;
 	}
 
 	/** Stops watching and releases connections. */

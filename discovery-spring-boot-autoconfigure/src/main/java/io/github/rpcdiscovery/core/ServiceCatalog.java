@@ -156,6 +156,22 @@ public final class ServiceCatalog {
 		}
 	}
 
+	/**
+	 * A registry's set of services changed ({@link ServiceEnumeration}): the version grows, so a Spring Cloud
+	 * {@code HeartbeatEvent} carries a new state, and the listeners are told.
+	 */
+	public void servicesChanged() {
+		this.version.incrementAndGet();
+		for (CatalogListener listener : this.listeners) {
+			try {
+				listener.onServicesChanged();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Catalog listener " + listener + " failed on a change of the set of services", ex);
+			}
+		}
+	}
+
 	/** How many ids the catalog holds anything for (a snapshot or a listener). */
 	int entryCount() {
 		return this.entries.size();

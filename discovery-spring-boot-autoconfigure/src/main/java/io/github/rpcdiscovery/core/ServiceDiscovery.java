@@ -42,6 +42,8 @@ public final class ServiceDiscovery implements AutoCloseable {
 
 	private final UnlistedServices unlisted;
 
+	private final RegistryServices registryServices;
+
 	private @Nullable ScheduledExecutorService idleSweeper;
 
 	public ServiceDiscovery(ServiceCatalog catalog, DiscoveryPlan plan, List<DiscoverySource> sources,
@@ -71,6 +73,8 @@ public final class ServiceDiscovery implements AutoCloseable {
 		this.sources = sources.stream().collect(Collectors.toMap(DiscoverySource::name, Function.identity()));
 		this.initialLoadTimeout = initialLoadTimeout;
 		this.unlisted = new UnlistedServices(unlisted, System::nanoTime);
+		this.registryServices = new RegistryServices(catalog, plan, this.sources,
+				unlisted.mode() != UnlistedServices.Mode.NONE);
 	}
 
 	/**
@@ -238,6 +242,22 @@ public final class ServiceDiscovery implements AutoCloseable {
 		this.plan.configured().forEach((upstream) -> ids.add(upstream.serviceId()));
 		ids.addAll(this.catalog.serviceIds());
 		return ids;
+	}
+
+	/**
+	 * Every service the registries hold that resolves here ({@link RegistryServices}): Spring Cloud's
+	 * {@code getServices()}. The first call starts enumerating the registries and waits for their first listing, at
+	 * most {@code rpc.discovery.initial-load-timeout}; later calls read memory.
+	 */
+	public Set<String> services() {
+		this.registryServices.firstListings(this.initialLoadTimeout).join();
+		return this.registryServices.serviceIds();
+	}
+
+	/** Like {@link #services()}, without blocking: completes on discovery's own threads. */
+	public CompletableFuture<Set<String>> whenServicesListed() {
+		return this.registryServices.firstListings(this.initialLoadTimeout)
+			.thenApplyAsync((listed) -> this.registryServices.serviceIds(), this.firstLoads.executor());
 	}
 
 	private FirstLoads.@Nullable Load watch(String serviceId) {

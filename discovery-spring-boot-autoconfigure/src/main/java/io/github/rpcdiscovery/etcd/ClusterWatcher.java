@@ -40,6 +40,8 @@ final class ClusterWatcher implements AutoCloseable {
 
 	private final Map<String, ServiceKeyWatcher> keys = new HashMap<>();
 
+	private @Nullable ServiceKeyIndex services;
+
 	ClusterWatcher(EtcdCluster cluster, Client client, ServiceCatalog catalog, EtcdDiscoverySettings settings,
 			ConnectionTracker tracker) {
 		this.catalog = catalog;
@@ -69,6 +71,15 @@ final class ClusterWatcher implements AutoCloseable {
 		return firstLoad;
 	}
 
+	/** Every service key with a live entry in the cluster; starts enumerating on the first call. */
+	synchronized ServiceKeyIndex services(EtcdServicesSettings settings) {
+		if (this.services == null) {
+			this.services = new ServiceKeyIndex(this.context, this.catalog, settings);
+			this.services.start();
+		}
+		return this.services;
+	}
+
 	/** Stops publishing {@code serviceId}; the key's watch closes when no service id names it any more. */
 	void unwatch(String serviceId, String key) {
 		this.context.execute(() -> {
@@ -92,6 +103,11 @@ final class ClusterWatcher implements AutoCloseable {
 		this.context.execute(() -> {
 			this.keys.values().forEach(ServiceKeyWatcher::close);
 			this.keys.clear();
+			synchronized (this) {
+				if (this.services != null) {
+					this.services.close();
+				}
+			}
 			this.metadata.close();
 			this.context.health().close();
 			closed.complete(null);

@@ -9,10 +9,12 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.options.GetOption;
 import io.github.rpcdiscovery.core.DiscoverySource;
 import io.github.rpcdiscovery.core.ServiceCatalog;
+import io.github.rpcdiscovery.core.ServiceEnumeration;
 import io.github.rpcdiscovery.status.RegistryConnections;
 import io.github.rpcdiscovery.status.RegistryStatusProvider;
 import io.github.rpcdiscovery.target.EtcdCluster;
 import io.github.rpcdiscovery.target.EtcdTarget;
+import io.github.rpcdiscovery.target.RpcTarget;
 import io.github.rpcdiscovery.target.Upstream;
 import org.jspecify.annotations.Nullable;
 
@@ -51,6 +53,8 @@ public final class EtcdDiscoverySource implements DiscoverySource, RegistryStatu
 
 	private final EtcdDiscoverySettings settings;
 
+	private final EtcdServicesSettings servicesSettings;
+
 	private final Map<EtcdCluster, ClusterWatcher> clusters = new ConcurrentHashMap<>();
 
 	private final RegistryConnections connectionStates = new RegistryConnections(NAME);
@@ -63,9 +67,16 @@ public final class EtcdDiscoverySource implements DiscoverySource, RegistryStatu
 	}
 
 	public EtcdDiscoverySource(ServiceCatalog catalog, EtcdConnections connections, EtcdDiscoverySettings settings) {
+		this(catalog, connections, settings, EtcdServicesSettings.defaults());
+	}
+
+	/** With what {@code getServices()} enumerates in each cluster ({@code rpc.etcd.discovery.services-*}). */
+	public EtcdDiscoverySource(ServiceCatalog catalog, EtcdConnections connections, EtcdDiscoverySettings settings,
+			EtcdServicesSettings servicesSettings) {
 		this.catalog = catalog;
 		this.connections = connections;
 		this.settings = settings;
+		this.servicesSettings = servicesSettings;
 	}
 
 	@Override
@@ -83,10 +94,24 @@ public final class EtcdDiscoverySource implements DiscoverySource, RegistryStatu
 			return CompletableFuture.failedFuture(new IllegalStateException("etcd discovery is closed"));
 		}
 		EtcdTarget target = (EtcdTarget) upstream.target();
-		ClusterWatcher cluster = this.clusters.computeIfAbsent(target.cluster(), (spec) -> new ClusterWatcher(spec,
-				this.connections.client(spec), this.catalog, this.settings,
-				this.connectionStates.track(String.join(",", spec.hosts()))));
-		return cluster.watch(upstream.serviceId(), target.key());
+		return clusterWatcher(target.cluster()).watch(upstream.serviceId(), target.key());
+	}
+
+	/**
+	 * Every service key of the target's cluster with a live go-zero entry ({@link ServiceKeyIndex}): one keys-only
+	 * list and one watch per cluster, started by the first call.
+	 */
+	@Override
+	public @Nullable ServiceEnumeration enumerate(RpcTarget place) {
+		if (this.closed || !(place instanceof EtcdTarget target)) {
+			return null;
+		}
+		return clusterWatcher(target.cluster()).services(this.servicesSettings);
+	}
+
+	private ClusterWatcher clusterWatcher(EtcdCluster cluster) {
+		return this.clusters.computeIfAbsent(cluster, (spec) -> new ClusterWatcher(spec, this.connections.client(spec),
+				this.catalog, this.settings, this.connectionStates.track(String.join(",", spec.hosts()))));
 	}
 
 	/** Whether any key is under {@code <key>/}: one keys-only read of at most one key. */

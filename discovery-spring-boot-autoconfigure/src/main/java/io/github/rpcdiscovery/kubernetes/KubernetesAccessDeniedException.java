@@ -35,7 +35,8 @@ public class KubernetesAccessDeniedException extends RuntimeException {
 	/**
 	 * @param code 401 or 403
 	 * @param namespace the namespace the request was for
-	 * @param service the Kubernetes Service whose slices were asked for
+	 * @param service the Kubernetes Service whose slices were asked for; empty when every Service of the namespace
+	 * was asked for ({@code getServices()})
 	 * @param serviceIds the service ids that resolve to it
 	 * @param rule what was asked for
 	 * @param user who asked, as the API server or the token names it ({@code system:serviceaccount:ns:name}), if known
@@ -68,7 +69,9 @@ public class KubernetesAccessDeniedException extends RuntimeException {
 					+ rule.resource() + " of Service '" + service + "' in namespace '" + namespace + "'";
 		}
 		return "Kubernetes denied " + who(user) + " " + rule.describe() + " in namespace '" + namespace
-				+ "' (403 Forbidden), needed to discover Service '" + service + "'";
+				+ "' (403 Forbidden), needed to " + (service.isEmpty()
+						? "list the namespace's Services for DiscoveryClient.getServices()"
+						: "discover Service '" + service + "'");
 	}
 
 	public int getCode() {
@@ -112,8 +115,10 @@ public class KubernetesAccessDeniedException extends RuntimeException {
 	public String description() {
 		String account = getServiceAccount();
 		StringBuilder text = new StringBuilder(getMessage()).append(".\n\n");
-		line(text, "Service ids", String.join(", ", this.serviceIds));
-		line(text, "Service", this.namespace + "/" + this.service);
+		if (!this.service.isEmpty()) {
+			line(text, "Service ids", String.join(", ", this.serviceIds));
+			line(text, "Service", this.namespace + "/" + this.service);
+		}
 		line(text, "Namespace", this.namespace);
 		line(text, "Service account", (account != null) ? account
 				: (this.user != null) ? "none; the request was made as user " + this.user
@@ -136,9 +141,11 @@ public class KubernetesAccessDeniedException extends RuntimeException {
 				+ " RoleBinding:\n\n" + "    kubectl create role " + role + " --verb=" + String.join(",", this.rule.verbs())
 				+ " --resource=" + this.rule.qualifiedResource() + " -n " + this.namespace + "\n"
 				+ "    kubectl create rolebinding " + role + " --role=" + role + " " + subject + " -n "
-				+ this.namespace + "\n\n" + "or apply the sample manifests: " + KubernetesRbac.SAMPLE_MANIFESTS
-				+ ". Note that the core \"endpoints\" resource is not what is needed: EndpointSlices live in API group"
-				+ " discovery.k8s.io.";
+				+ this.namespace + "\n\n" + "or apply the sample manifests: "
+				+ (this.rule.equals(KubernetesRbac.SERVICES) ? KubernetesRbac.SERVICES_MANIFEST
+						: KubernetesRbac.SAMPLE_MANIFESTS + ". Note that the core \"endpoints\" resource is not what is"
+								+ " needed: EndpointSlices live in API group discovery.k8s.io")
+				+ ".";
 	}
 
 	private String subject() {

@@ -15,10 +15,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.rpcdiscovery.config.InvalidRpcPropertyException;
 import io.github.rpcdiscovery.core.DiscoverySource;
 import io.github.rpcdiscovery.core.ServiceCatalog;
+import io.github.rpcdiscovery.core.ServiceEnumeration;
 import io.github.rpcdiscovery.status.RegistryConnections;
 import io.github.rpcdiscovery.status.RegistryStatusProvider;
 import io.github.rpcdiscovery.target.DiscoveryPlan;
 import io.github.rpcdiscovery.target.KubernetesTarget;
+import io.github.rpcdiscovery.target.RpcTarget;
 import io.github.rpcdiscovery.target.Upstream;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -51,6 +53,9 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 	private final WatchReporter reporter;
 
 	private final Map<String, SliceWatch> watches = new ConcurrentHashMap<>();
+
+	/** namespace → its Services' names, for {@code getServices()}; started by the first enumeration */
+	private final Map<String, NamespaceServices> namespaces = new ConcurrentHashMap<>();
 
 	private final RegistryConnections connectionStates = new RegistryConnections(NAME);
 
@@ -136,6 +141,26 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 			return CompletableFuture.completedFuture(false);
 		}
 		return this.probes.holds(target);
+	}
+
+	/** The Services of the target's namespace: one informer per namespace, started by the first call. */
+	@Override
+	public @Nullable ServiceEnumeration enumerate(RpcTarget place) {
+		if (this.closed || !(place instanceof KubernetesTarget target)
+				|| !KubernetesProperties.isDnsLabel(target.namespace())) {
+			return null;
+		}
+		NamespaceServices services = this.namespaces.get(target.namespace());
+		if (services != null) {
+			return services;
+		}
+		NamespaceServices created = new NamespaceServices(this.client, target.namespace(), this.catalog);
+		services = this.namespaces.putIfAbsent(target.namespace(), created);
+		if (services != null) {
+			return services;
+		}
+		created.start();
+		return created;
 	}
 
 	@Override
@@ -229,6 +254,8 @@ public final class KubernetesDiscoverySource implements DiscoverySource, Registr
 		this.probes.close();
 		this.watches.values().forEach(SliceWatch::close);
 		this.watches.clear();
+		this.namespaces.values().forEach(NamespaceServices::close);
+		this.namespaces.clear();
 	}
 
 }

@@ -16,8 +16,16 @@ public final class KubernetesRbac {
 	/** The rule every application that discovers through Kubernetes needs, in each namespace it discovers in. */
 	public static final Rule ENDPOINT_SLICES = new Rule("discovery.k8s.io", "endpointslices", List.of("list", "watch"));
 
-	/** The extra rule of {@code rpc.kubernetes.include-service-labels=true}: the Services' labels. */
+	/**
+	 * The extra rule of {@code rpc.kubernetes.include-service-labels=true} (the Services' labels) and of
+	 * {@code DiscoveryClient.getServices()} (the Gateway's discovery locator, Spring Boot Admin: the Services of each
+	 * namespace discovered in). Without it {@code getServices()} lists only the services looked up, with one WARN.
+	 */
 	public static final Rule SERVICES = new Rule("", "services", List.of("list", "watch"));
+
+	/** The sample manifest that grants {@link #SERVICES}. */
+	public static final String SERVICES_MANIFEST = "k8s/rbac-service-labels.yaml (the same Role serves both);"
+			+ " docs/kubernetes.md, section \"RBAC\"";
 
 	/** Where the sample manifests are, relative to the repository root, and the documentation section on RBAC. */
 	public static final String SAMPLE_MANIFESTS = "k8s/sample-client.yaml (same namespace), "
