@@ -200,12 +200,10 @@ class GatewayWebfluxIntegrationTest {
 	@Test
 	@Order(6)
 	void routingGoesOnWhileEtcdIsDown() {
-		RegisteredHttpServer first = servers.get(0);
 		etcd.kill();
 		try {
 			for (int i = 0; i < 50; i++) {
-				assertThat(http.get(i % 2 == 0 ? "/user/hello" : "/user.rpc/hello").body())
-					.isEqualTo(first.address());
+				assertThat(http.get(i % 2 == 0 ? "/user/hello" : "/user.rpc/hello").ok()).isTrue();
 			}
 		}
 		finally {
