@@ -163,8 +163,9 @@ final class ServiceKeyIndex implements ServiceEnumeration {
 			Set<String> known = this.names;
 			String keeping = (known != null) ? "getServices() keeps the " + known.size() + " services known"
 					: "getServices() lists the services looked up until it can";
-			logger.warn((refused ? this.cluster.cluster() + " refuses to list the service keys under '"
-					+ this.settings.prefix() + "' (" + this.outage + "); " + keeping
+			logger.warn((refused ? this.cluster.cluster() + " refuses to list the service keys of "
+					+ (this.settings.prefix().isEmpty() ? "the whole keyspace" : "'" + this.settings.prefix() + "'")
+					+ " (" + this.outage + "); " + keeping
 					+ ". Grant read on that range, or set rpc.etcd.discovery.services-prefix to a prefix that may be"
 					+ " read" : "Could not list the services of " + this.cluster.cluster() + " (" + this.outage + "); "
 							+ keeping + " and retries"));

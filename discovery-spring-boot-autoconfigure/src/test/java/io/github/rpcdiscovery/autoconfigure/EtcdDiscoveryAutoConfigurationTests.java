@@ -135,6 +135,31 @@ class EtcdDiscoveryAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void getServicesListsTheRegisteredKeysUnderTheServicesPrefixAndANewOneWithAHeartbeat() {
+		EtcdCtl etcdctl = etcd.process().etcdctl();
+		long lease = etcdctl.grantLease(600);
+		etcdctl.put("edge/catalog/" + lease, "127.0.0.5:8080", lease);
+		etcdctl.put("outside.rpc/" + lease, "127.0.0.5:8080", lease);
+		this.runner
+			.withPropertyValues("rpc.etcd.hosts=" + etcd.hostAndPort(), "rpc.etcd.discovery.services-prefix=edge/")
+			.withBean(HeartbeatRecorder.class)
+			.run((context) -> {
+				DiscoveryClient client = context.getBean(DiscoveryClient.class);
+				// a cold JVM's first etcd connection may take longer than the first call waits
+				await().atMost(Duration.ofSeconds(15))
+					.untilAsserted(() -> assertThat(client.getServices()).containsExactly("edge/catalog"));
+
+				List<Object> heartbeats = context.getBean(HeartbeatRecorder.class).states;
+				int before = heartbeats.size();
+				etcdctl.put("edge/orders/" + lease, "127.0.0.6:8080", lease);
+				await().atMost(Duration.ofSeconds(1)).untilAsserted(
+						() -> assertThat(client.getServices()).containsExactlyInAnyOrder("edge/catalog", "edge/orders"));
+				await().atMost(Duration.ofSeconds(1)).until(() -> heartbeats.size() > before);
+				etcdctl.revoke(lease);
+			});
+	}
+
 	static class HeartbeatRecorder implements ApplicationListener<HeartbeatEvent> {
 
 		final List<Object> states = new CopyOnWriteArrayList<>();

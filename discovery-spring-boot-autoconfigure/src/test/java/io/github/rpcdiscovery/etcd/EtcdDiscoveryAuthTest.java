@@ -53,6 +53,25 @@ class EtcdDiscoveryAuthTest {
 	}
 
 	@Test
+	void aUserWhoMayNotListTheKeyspaceGetsTheServicesLookedUpWithOneWarning() {
+		long lease = this.root.grantLease(600);
+		this.root.put("user.rpc/" + lease, "127.0.0.5:8080", lease);
+		this.root.put("order.rpc/" + lease, "127.0.0.6:8080", lease);
+		EtcdCluster cluster = new EtcdCluster(List.of(this.etcd.hostAndPort()), "app", "app-secret", null, null, null,
+				false);
+		try (LogCapture logs = LogCapture.of(ServiceKeyIndex.class);
+				DiscoveryHarness harness = new DiscoveryHarness(cluster, DiscoveryHarness.FAST)) {
+			assertThat(harness.client.getServices()).isEmpty();
+			assertThat(harness.addresses("user.rpc")).containsExactly("127.0.0.5:8080");
+			assertThat(harness.client.getServices()).containsExactly("user.rpc");
+			assertThat(logs.messages(Level.WARN, "refuses to list the service keys")).singleElement()
+				.asString()
+				.contains("rpc.etcd.discovery.services-prefix")
+				.doesNotContain("app-secret");
+		}
+	}
+
+	@Test
 	void metadataIsReadPerKeyWhenTheWholeMetadataTreeIsNotReadable() {
 		this.root.put("user.rpc/1", "127.0.0.5:8080");
 		this.root.put(InstanceMetadataCodec.metadataKey("user.rpc", "1"),
