@@ -129,8 +129,13 @@ class GatewayWebfluxIntegrationTest {
 		RegisteredHttpServer order = server("order.rpc", "127.0.0.3");
 
 		order.register();
-		awaitAnswerFrom(order, "/order.rpc/hello");
+		// the route exists once the gateway stops answering 404 (a call it forwards and that takes longer than the
+		// poll's timeout counts too: the first call to a new service id also creates its load-balancer context)
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ZERO)
+			.until(() -> http.get("/order.rpc/hello", Duration.ofMillis(200)).status() != 404);
 		assertThat(order.sinceLastChange()).isLessThan(PROPAGATION);
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ZERO)
+			.until(() -> order.address().equals(http.get("/order.rpc/hello").body()));
 
 		order.deregister();
 		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))

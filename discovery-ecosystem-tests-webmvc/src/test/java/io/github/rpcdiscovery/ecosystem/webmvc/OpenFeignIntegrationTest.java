@@ -113,7 +113,7 @@ class OpenFeignIntegrationTest {
 	}
 
 	@Test
-	void aRefusedConnectionIsRetriedOnceOnAnotherServerAndAPostThatWasSentIsNotRetried() {
+	void aGetWhoseConnectionBrokeIsRetriedOnceOnAnotherServerAndAPostThatWasSentIsNot() {
 		RetriedClient client = context.getBean(RetriedClient.class);
 		RegisteredHttpServer good = registry.startRegistered("retried.rpc", "127.0.0.1");
 		RegisteredHttpServer bad = registry.startRegistered("retried.rpc", "127.0.0.2");

@@ -25,7 +25,12 @@ public final class LoopbackHttp {
 
 	/** {@code GET base + path}; an I/O error is returned as status 0 with its message as the body. */
 	public Answer get(String path) {
-		return send(HttpRequest.newBuilder(URI.create(this.base + path)).timeout(Duration.ofSeconds(10)).GET().build());
+		return get(path, Duration.ofSeconds(10));
+	}
+
+	/** The same, giving up after {@code timeout} (then status 0, like any I/O error). */
+	public Answer get(String path, Duration timeout) {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path)).timeout(timeout).GET().build());
 	}
 
 	private Answer send(HttpRequest request) {
