@@ -5,8 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.rpcdiscovery.test.app.RegisteredHttpServer;
-import io.github.rpcdiscovery.test.etcd.EtcdCtl;
-import io.github.rpcdiscovery.test.etcd.EtcdProcess;
+import io.github.rpcdiscovery.test.app.RegisteredServers;
 import io.github.rpcdiscovery.test.net.LoopbackHttp;
 import io.github.rpcdiscovery.test.net.LoopbackHttp.Answer;
 import org.junit.jupiter.api.AfterAll;
@@ -43,24 +42,20 @@ class GatewayWebfluxIntegrationTest {
 	 */
 	static final Duration EJECTION = Duration.ofSeconds(30);
 
-	static EtcdProcess etcd;
-
-	static EtcdCtl etcdctl;
+	static RegisteredServers registry;
 
 	static ConfigurableApplicationContext gateway;
 
 	static LoopbackHttp http;
 
-	static final List<RegisteredHttpServer> servers = new ArrayList<>();
-
 	@BeforeAll
 	static void start() {
-		etcd = EtcdProcess.startSingle();
-		etcdctl = etcd.etcdctl();
+		registry = new RegisteredServers();
 		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=0",
-				"--spring.application.name=gateway", "--rpc.etcd.hosts=" + etcd.hostAndPort(),
+				"--spring.application.name=gateway", "--rpc.etcd.hosts=" + registry.etcd().hostAndPort(),
 				"--rpc.registration.enabled=false",
-				"--rpc.balancer.first-ejection=" + EJECTION.toSeconds() + "s", "--rpc.balancer.max-ejection=" + EJECTION.toSeconds() + "s",
+				"--rpc.balancer.first-ejection=" + EJECTION.toSeconds() + "s",
+				"--rpc.balancer.max-ejection=" + EJECTION.toSeconds() + "s",
 				"--spring.cloud.gateway.server.webflux.discovery.locator.enabled=true"));
 		List<String> services = List.of("user.rpc", "slow.rpc", "killed.rpc", "retried.rpc");
 		for (int i = 0; i < services.size(); i++) {
@@ -87,24 +82,17 @@ class GatewayWebfluxIntegrationTest {
 		if (gateway != null) {
 			gateway.close();
 		}
-		servers.forEach(RegisteredHttpServer::close);
-		if (etcd != null) {
-			etcd.close();
+		if (registry != null) {
+			registry.close();
 		}
-	}
-
-	static RegisteredHttpServer server(String service, String host) {
-		RegisteredHttpServer server = RegisteredHttpServer.start(service, host, etcdctl);
-		servers.add(server);
-		return server;
 	}
 
 	@Test
 	@Order(1)
 	void aServerRegisteredInEtcdIsRoutedToWithinASecondAndARevokedOneGetsNothing() {
-		RegisteredHttpServer first = server("user.rpc", "127.0.0.1").register();
+		RegisteredHttpServer first = registry.startRegistered("user.rpc", "127.0.0.1");
 		await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/user/hello").ok());
-		RegisteredHttpServer second = server("user.rpc", "127.0.0.2");
+		RegisteredHttpServer second = registry.start("user.rpc", "127.0.0.2");
 
 		second.register();
 		awaitAnswerFrom(second, "/user/hello");
@@ -126,7 +114,7 @@ class GatewayWebfluxIntegrationTest {
 	@Order(2)
 	void aServiceIdNeverSeenBeforeGetsARouteWithinASecondAndLosesItWhenItsLastServerGoes() {
 		assertThat(http.get("/order.rpc/hello").status()).isEqualTo(404);
-		RegisteredHttpServer order = server("order.rpc", "127.0.0.3");
+		RegisteredHttpServer order = registry.start("order.rpc", "127.0.0.3");
 
 		order.register();
 		// the route exists once the gateway stops answering 404 (a call it forwards and that takes longer than the
@@ -151,8 +139,8 @@ class GatewayWebfluxIntegrationTest {
 	@Test
 	@Order(3)
 	void aSlowServerLosesItsShare() {
-		List<RegisteredHttpServer> three = List.of(server("slow.rpc", "127.0.0.1").register(),
-				server("slow.rpc", "127.0.0.2").register(), server("slow.rpc", "127.0.0.3").register());
+		List<RegisteredHttpServer> three = List.of(registry.startRegistered("slow.rpc", "127.0.0.1"),
+				registry.startRegistered("slow.rpc", "127.0.0.2"), registry.startRegistered("slow.rpc", "127.0.0.3"));
 		await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/slow/hello").ok());
 		RegisteredHttpServer slow = three.get(2);
 		slow.delay(Duration.ofMillis(500));
@@ -170,8 +158,8 @@ class GatewayWebfluxIntegrationTest {
 	@Test
 	@Order(4)
 	void aKilledServerCostsOneFailedCallAndNoneMoreWhileEjected() {
-		RegisteredHttpServer survivor = server("killed.rpc", "127.0.0.1").register();
-		RegisteredHttpServer killed = server("killed.rpc", "127.0.0.2").register();
+		RegisteredHttpServer survivor = registry.startRegistered("killed.rpc", "127.0.0.1");
+		RegisteredHttpServer killed = registry.startRegistered("killed.rpc", "127.0.0.2");
 		awaitBothAnswer("/killed/hello", survivor, killed);
 		killed.kill();
 		int failed = 0;
@@ -190,8 +178,8 @@ class GatewayWebfluxIntegrationTest {
 	@Test
 	@Order(5)
 	void withTheGatewaysRetryFilterAKilledServerCostsNoFailedCall() {
-		RegisteredHttpServer survivor = server("retried.rpc", "127.0.0.1").register();
-		RegisteredHttpServer killed = server("retried.rpc", "127.0.0.2").register();
+		RegisteredHttpServer survivor = registry.startRegistered("retried.rpc", "127.0.0.1");
+		RegisteredHttpServer killed = registry.startRegistered("retried.rpc", "127.0.0.2");
 		awaitBothAnswer("/retried/hello", survivor, killed);
 		int survivorCalls = survivor.calls();
 		killed.kill();
@@ -205,14 +193,14 @@ class GatewayWebfluxIntegrationTest {
 	@Test
 	@Order(6)
 	void routingGoesOnWhileEtcdIsDown() {
-		etcd.kill();
+		registry.etcd().kill();
 		try {
 			for (int i = 0; i < 50; i++) {
 				assertThat(http.get(i % 2 == 0 ? "/user/hello" : "/user.rpc/hello").ok()).isTrue();
 			}
 		}
 		finally {
-			etcd.restart();
+			registry.etcd().restart();
 		}
 	}
 
