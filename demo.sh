@@ -5,8 +5,11 @@
 # the story held (every change seen by the client, not one failed call). It cleans up everything it started.
 #   ./demo.sh            etcd if installed, else direct mode
 #   ./demo.sh --direct   direct mode (static endpoints)
+#   ./demo.sh --gateway  the same servers and faults, called through sample-gateway (Spring Cloud Gateway); needs etcd
 set -euo pipefail
 cd "$(dirname "$0")"
 echo "[demo] building the samples (./mvnw -q -DskipTests package)"
-./mvnw -q -B -ntp -DskipTests package -pl sample-server,sample-client,discovery-demo -am
+modules=sample-server,sample-client,discovery-demo
+if [[ " $* " == *" --gateway "* ]]; then modules="$modules,sample-gateway"; fi
+./mvnw -q -B -ntp -DskipTests package -pl "$modules" -am
 exec java -cp "discovery-demo/target/classes:$(cat discovery-demo/target/classpath.txt)" io.github.rpcdiscovery.demo.Demo "$@"

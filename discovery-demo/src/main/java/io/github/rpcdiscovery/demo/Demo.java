@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
@@ -19,7 +21,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * The README's first command. On one machine, in under a minute: its own etcd (or direct mode when the binary is
  * missing), three sample-servers on 127.0.0.1-3 and a sample-client under steady load; then one server stops
  * gracefully, another is killed with -9 and restarted. Prints a timeline; exits 0 only if the story held: every
- * change seen by the client, and not one failed call. {@code --direct} skips etcd.
+ * change seen by the client, and not one failed call. {@code --direct} skips etcd. {@code --gateway} tells the story
+ * through the sample-gateway (Spring Cloud Gateway) instead of the sample-client.
  */
 public final class Demo {
 
@@ -50,7 +53,8 @@ public final class Demo {
 		Demo demo = new Demo(Path.of("").toAbsolutePath(), work);
 		boolean held;
 		try {
-			held = demo.run(List.of(args).contains("--direct"));
+			held = List.of(args).contains("--gateway") ? demo.runThroughGateway()
+					: demo.run(List.of(args).contains("--direct"));
 		}
 		finally {
 			demo.cleanUp();
@@ -92,6 +96,65 @@ public final class Demo {
 		}
 		printVerdict();
 		return this.timeline.storyHeld();
+	}
+
+	/**
+	 * The same servers and faults, with users calling through Spring Cloud Gateway ({@code /api/hello}, route
+	 * {@code lb://sample-server} with one retry) instead of the sample-client: no call may fail.
+	 */
+	private boolean runThroughGateway() {
+		if (!startEtcd()) {
+			this.timeline.check(false, "--gateway needs etcd: the gateway finds the servers there");
+			return false;
+		}
+		List<ManagedApp> servers = new ArrayList<>();
+		for (int i = 1; i <= 3; i++) {
+			servers.add(server(i, true).start());
+		}
+		List<String> addresses = new ArrayList<>();
+		for (int i = 0; i < servers.size(); i++) {
+			addresses.add("127.0.0." + (i + 1) + ":" + servers.get(i).awaitPort(START_TIMEOUT));
+		}
+		this.timeline.say("3 sample-servers listening: " + String.join(", ", addresses));
+		ManagedApp gateway = ManagedApp.jar("gateway", jar("sample-gateway"), this.work, jvmArgs(),
+				List.of("--server.port=0", "--rpc.etcd.hosts=" + this.etcd.hostAndPort()));
+		this.apps.add(gateway.start());
+		int gatewayPort = gateway.awaitPort(START_TIMEOUT);
+		this.timeline.say("sample-gateway listening on 127.0.0.1:" + gatewayPort + ", route /api/** -> lb://sample-server");
+		try (GatewayProbe probe = new GatewayProbe(gatewayPort)) {
+			probe.startLoad();
+			this.timeline.check(waitFor(Duration.ofSeconds(30), () -> spreadCovers(probe, addresses)),
+					"the gateway routes to all 3 servers");
+			this.timeline.say("stopping " + addresses.get(0) + " gracefully (SIGTERM)");
+			Duration shutdown = servers.get(0).stop(Duration.ofSeconds(30));
+			this.timeline.check(shutdown.toMillis() <= 3000, "graceful shutdown took " + shutdown.toMillis() + " ms");
+			this.timeline.say("killing " + addresses.get(1) + " with -9 (no deregistration)");
+			servers.get(1).kill();
+			probe.spreadAndReset();
+			int after = probe.calls() + 300;
+			waitFor(Duration.ofSeconds(30), () -> probe.calls() >= after);
+			Map<String, Integer> spread = probe.spreadAndReset();
+			this.timeline.check(spread.keySet().equals(Set.of(addresses.get(2))),
+					"the next 300 calls all went to " + addresses.get(2) + ": " + spread);
+			this.timeline.say("restarting " + addresses.get(1));
+			long restarted = System.nanoTime();
+			probe.spreadAndReset();
+			ManagedApp again = server(2, true, addresses.get(1).substring(addresses.get(1).lastIndexOf(':') + 1));
+			again.start();
+			again.awaitPort(START_TIMEOUT);
+			boolean back = waitFor(Duration.ofSeconds(30), () -> probe.spread().containsKey(addresses.get(1)));
+			this.timeline.check(back, "the gateway routes to " + addresses.get(1) + " again " + millisSince(restarted)
+					+ " ms after the restart began");
+			probe.close();
+			this.timeline.check(probe.failures() == 0,
+					"no failed call: " + probe.failures() + " failures in " + probe.calls() + " calls");
+		}
+		printVerdict();
+		return this.timeline.storyHeld();
+	}
+
+	private static boolean spreadCovers(GatewayProbe probe, List<String> addresses) {
+		return probe.spread().keySet().containsAll(addresses);
 	}
 
 	private void gracefulStop(ManagedApp server, String address, ClientProbe probe, boolean etcdMode) {

@@ -7,10 +7,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 
+import io.github.rpcdiscovery.test.app.RegisteredHttpServer;
+import io.github.rpcdiscovery.test.app.RegisteredServers;
 import io.github.rpcdiscovery.test.etcd.EtcdCluster;
 import io.github.rpcdiscovery.test.etcd.EtcdCtl;
 import io.github.rpcdiscovery.test.etcd.EtcdProcess;
+import io.github.rpcdiscovery.test.net.LoopbackHttp;
 import io.github.rpcdiscovery.test.net.TcpProxy;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +70,28 @@ class FixturesTest {
 		assertThatThrownBy(() -> io.github.rpcdiscovery.test.etcd.EtcdBinaryProbe.find("etcd-that-does-not-exist"))
 			.isInstanceOf(AssertionError.class)
 			.hasMessageContaining("apt-get install -y etcd-server etcd-client");
+	}
+
+	@Test
+	void aRegisteredServerIsKeyedLikeGoZeroAnswersWithItsAddressAndLeavesItsKeyWhenKilled() {
+		try (RegisteredServers registry = new RegisteredServers()) {
+			EtcdCtl etcdctl = registry.etcd().etcdctl();
+			RegisteredHttpServer graceful = registry.startRegistered("fixture.rpc", "127.0.0.2");
+			RegisteredHttpServer killed = registry.startRegistered("fixture.rpc", "127.0.0.3");
+			List<String> entries = etcdctl.getPrefix("fixture.rpc/");
+			assertThat(entries).hasSize(4).contains(graceful.address(), killed.address());
+			assertThat(entries.get(0)).matches("fixture\\.rpc/\\d+");
+			LoopbackHttp http = new LoopbackHttp("http://" + graceful.address());
+			assertThat(http.get("/hello").body()).isEqualTo(graceful.address());
+			assertThat(graceful.calls()).isEqualTo(1);
+
+			graceful.deregister();
+			killed.kill();
+			assertThat(http.get("/hello").ok()).as("still answering after deregistration").isTrue();
+			assertThat(new LoopbackHttp("http://" + killed.address()).get("/hello").status()).isZero();
+			assertThat(etcdctl.getPrefix("fixture.rpc/")).containsExactly(entries.get(entries.indexOf(killed.address()) - 1),
+					killed.address());
+		}
 	}
 
 	@Test
