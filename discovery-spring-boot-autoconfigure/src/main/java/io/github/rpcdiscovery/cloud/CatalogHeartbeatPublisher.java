@@ -9,6 +9,7 @@ import io.github.rpcdiscovery.core.CatalogListener;
 import io.github.rpcdiscovery.core.ServiceCatalog;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
@@ -19,7 +20,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * one gone), which {@code getServices()} reflects. Events are published off the registry's callback thread, and a burst of changes collapses
  * into one event carrying the latest version.
  */
-public final class CatalogHeartbeatPublisher implements CatalogListener, DisposableBean {
+public final class CatalogHeartbeatPublisher implements CatalogListener, SmartInitializingSingleton, DisposableBean {
 
 	private final ServiceCatalog catalog;
 
@@ -32,6 +33,13 @@ public final class CatalogHeartbeatPublisher implements CatalogListener, Disposa
 	});
 
 	private final AtomicBoolean pending = new AtomicBoolean();
+
+	/**
+	 * Closed while the context creates its beans: a listener of the event may be a bean not created yet, and creating
+	 * it from the publishing thread would wait on the singleton lock the starting context holds. Changes meanwhile are
+	 * published as one event when it opens; the Gateway and Spring Boot Admin read the whole state at startup anyway.
+	 */
+	private volatile boolean open;
 
 	public CatalogHeartbeatPublisher(ServiceCatalog catalog, ApplicationEventPublisher publisher) {
 		this.catalog = catalog;
@@ -51,7 +59,7 @@ public final class CatalogHeartbeatPublisher implements CatalogListener, Disposa
 	}
 
 	private void publishSoon() {
-		if (this.pending.compareAndSet(false, true)) {
+		if (this.pending.compareAndSet(false, true) && this.open) {
 			this.executor.execute(this::publish);
 		}
 	}
@@ -59,6 +67,14 @@ public final class CatalogHeartbeatPublisher implements CatalogListener, Disposa
 	private void publish() {
 		this.pending.set(false);
 		this.publisher.publishEvent(new HeartbeatEvent(this, this.catalog.version()));
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		this.open = true;
+		if (this.pending.get()) {
+			this.executor.execute(this::publish);
+		}
 	}
 
 	@Override
