@@ -82,6 +82,7 @@ class EtcdServicesListingTest {
 				this.heartbeats.add(heartbeat.getValue());
 			}
 		});
+		this.heartbeatPublisher.afterSingletonsInstantiated(); // as the started context does
 		this.client = new RpcDiscoveryClient(this.discovery, 0);
 	}
 

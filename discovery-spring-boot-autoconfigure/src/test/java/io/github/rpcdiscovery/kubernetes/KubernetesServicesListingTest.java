@@ -67,6 +67,7 @@ class KubernetesServicesListingTest {
 				this.heartbeats.add(heartbeat.getValue());
 			}
 		});
+		this.heartbeatPublisher.afterSingletonsInstantiated(); // as the started context does
 		this.client = new RpcDiscoveryClient(this.discovery, 0);
 	}
 
