@@ -33,8 +33,10 @@ class ConfigurationMetadataTest {
 	@Test
 	void everyKeyOfAClientBlockIsListedOneByOne() {
 		List<String> expected = Stream
-			.concat(keys(ClientProperties.class).stream().filter((key) -> !key.equals("etcd")),
-					keys(EtcdProperties.class).stream().map((key) -> "etcd." + key))
+			.of(keys(ClientProperties.class).stream().filter((key) -> !key.equals("etcd") && !key.equals("canary")),
+					keys(EtcdProperties.class).stream().map((key) -> "etcd." + key),
+					keys(CanaryProperties.class).stream().map((key) -> "canary." + key))
+			.flatMap((keys) -> keys)
 			.map((key) -> "rpc.clients[0]." + key)
 			.toList();
 		assertThat(this.properties.keySet()).containsAll(expected);
