@@ -27,7 +27,8 @@ import io.github.rpcdiscovery.bench.loadbalancer.OverheadClients.Target;
  * lengthen (for RestTemplate and RestClient every load-balancer step runs there; for WebClient the filter and the
  * pick do, the completion callbacks run on the event loop).
  * <p>
- * Usage: {@code LoadBalancerOverhead [--rounds=15] [--slice-seconds=2] [--threads=2] [--retry=false]}. For a
+ * Usage: {@code LoadBalancerOverhead [--rounds=15] [--slice-seconds=2] [--threads=2] [--retry=false] [--in-memory]};
+ * {@code --in-memory} answers every call in memory instead of over HTTP, leaving the load-balancer layer alone. For a
  * profiler: {@code --profile=REST_CLIENT:STARTER [--seconds=30]} calls one client and target only.
  */
 public final class LoadBalancerOverhead {
@@ -46,7 +47,8 @@ public final class LoadBalancerOverhead {
 		int threads = intOption(args, "threads", 2);
 		boolean retry = !List.of(args).contains("--retry=false");
 		String profile = option(args, "profile", null);
-		try (OverheadClients clients = new OverheadClients(retry)) {
+		boolean inMemory = List.of(args).contains("--in-memory");
+		try (OverheadClients clients = new OverheadClients(retry, inMemory)) {
 			if (profile != null) {
 				String[] parts = profile.split(":");
 				Supplier<String> call = clients.call(Client.valueOf(parts[0]), Target.valueOf(parts[1]));
@@ -64,8 +66,9 @@ public final class LoadBalancerOverhead {
 			for (Client client : Client.values()) {
 				measure(table, clients, client, rounds, slice, threads);
 			}
-			System.out.printf("%d rounds of %d s per side, %d threads, closed loop, one loopback backend, retry %s%n%n",
-					rounds, slice.toSeconds(), threads, retry ? "on" : "off");
+			System.out.printf("%d rounds of %d s per side, %d threads, closed loop, %s, retry %s%n%n", rounds,
+					slice.toSeconds(), threads, inMemory ? "answered in memory (no HTTP)" : "one loopback backend",
+					retry ? "on" : "off");
 			System.out.println(table);
 		}
 	}

@@ -56,15 +56,15 @@ final class OverheadClients implements AutoCloseable {
 
 	private final WebClient loadBalancedWebClient;
 
-	private final WebClient directWebClient = WebClient.builder().build();
+	private final WebClient directWebClient;
 
 	private final RestClient loadBalancedRestClient;
 
-	private final RestClient directRestClient = RestClient.builder().build();
+	private final RestClient directRestClient;
 
 	private final RestTemplate loadBalancedRestTemplate;
 
-	private final RestTemplate directRestTemplate = new RestTemplate();
+	private final RestTemplate directRestTemplate;
 
 	OverheadClients() {
 		this(true);
@@ -72,6 +72,15 @@ final class OverheadClients implements AutoCloseable {
 
 	/** @param retry whether Spring Cloud LoadBalancer's retry is on (the starter's default) */
 	OverheadClients(boolean retry) {
+		this(retry, false);
+	}
+
+	/**
+	 * @param retry whether Spring Cloud LoadBalancer's retry is on (the starter's default)
+	 * @param inMemory every client answered in memory ({@link InMemoryTransport}) instead of by the backend: the
+	 * load-balancer layer alone
+	 */
+	OverheadClients(boolean retry, boolean inMemory) {
 		SpringApplication application = new SpringApplication(Clients.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		this.context = application.run("--spring.cloud.loadbalancer.retry.enabled=" + retry,
@@ -79,11 +88,24 @@ final class OverheadClients implements AutoCloseable {
 				// a service this starter does not resolve: Spring Cloud's own round robin over its simple discovery
 				"--spring.cloud.discovery.client.simple.instances.stock[0].uri=http://" + this.backend.address(),
 				"--logging.level.root=WARN");
-		this.loadBalancedWebClient = this.context.getBean("loadBalancedWebClientBuilder", WebClient.Builder.class)
-			.build();
-		this.loadBalancedRestClient = this.context.getBean("loadBalancedRestClientBuilder", RestClient.Builder.class)
-			.build();
+		WebClient.Builder webClient = this.context.getBean("loadBalancedWebClientBuilder", WebClient.Builder.class);
+		RestClient.Builder restClient = this.context.getBean("loadBalancedRestClientBuilder", RestClient.Builder.class);
 		this.loadBalancedRestTemplate = this.context.getBean("loadBalancedRestTemplate", RestTemplate.class);
+		if (inMemory) {
+			webClient.exchangeFunction(InMemoryTransport.EXCHANGES);
+			restClient.requestFactory(InMemoryTransport.REQUESTS);
+			this.loadBalancedRestTemplate.setRequestFactory(InMemoryTransport.REQUESTS);
+			this.directWebClient = WebClient.builder().exchangeFunction(InMemoryTransport.EXCHANGES).build();
+			this.directRestClient = RestClient.builder().requestFactory(InMemoryTransport.REQUESTS).build();
+			this.directRestTemplate = new RestTemplate(InMemoryTransport.REQUESTS);
+		}
+		else {
+			this.directWebClient = WebClient.builder().build();
+			this.directRestClient = RestClient.builder().build();
+			this.directRestTemplate = new RestTemplate();
+		}
+		this.loadBalancedWebClient = webClient.build();
+		this.loadBalancedRestClient = restClient.build();
 	}
 
 	/** One call of {@code client} to {@code target}. */
