@@ -50,6 +50,18 @@ class FixturesTest {
 	}
 
 	@Test
+	void aMemberReplacedByAnEmptyOneCatchesUpWithTheCluster() {
+		try (EtcdCluster cluster = EtcdCluster.start(3)) {
+			cluster.etcdctl().put("k", "v");
+			EtcdProcess member = cluster.member(2);
+			cluster.replaceWithEmptyMember(member);
+			assertThat(member.isAlive()).isTrue();
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(member.etcdctl().getPrefix("k")).containsExactly("k", "v"));
+			assertThat(cluster.etcdctl().run("member", "list").lines().filter((line) -> line.contains("started"))).hasSize(3);
+		}
+	}
+
+	@Test
 	void threeMemberClusterElectsANewLeaderWhenTheLeaderDies() {
 		try (EtcdCluster cluster = EtcdCluster.start(3)) {
 			EtcdProcess leader = cluster.leader();

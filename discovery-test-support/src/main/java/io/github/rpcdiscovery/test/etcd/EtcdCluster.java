@@ -1,6 +1,7 @@
 package io.github.rpcdiscovery.test.etcd;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -95,6 +96,41 @@ public final class EtcdCluster implements AutoCloseable {
 		}
 		catch (AssertionError ex) {
 			return null;
+		}
+	}
+
+	/**
+	 * Replaces a member by an empty one with the same name and URLs, as an operator does after losing a disk: kill it,
+	 * {@code member remove} it, wipe its data dir, {@code member add} it again and start it. The other members must
+	 * hold a quorum.
+	 */
+	public void replaceWithEmptyMember(EtcdProcess member) {
+		member.kill();
+		EtcdCtl live = etcdctl();
+		String id = live.run("member", "list")
+			.lines()
+			.filter((line) -> line.contains(", " + member.name() + ", ") || line.contains(", , " + member.peerUrl()))
+			.map((line) -> line.substring(0, line.indexOf(',')).strip())
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(member.name() + " is not in the member list"));
+		live.run("member", "remove", id);
+		member.wipeDataToRejoin();
+		// etcd refuses to add a voter until the others have been connected for 5 s ("unhealthy cluster")
+		Awaitility.await(member.name() + " added again")
+			.atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> addMember(live, member));
+		member.start();
+	}
+
+	private static boolean addMember(EtcdCtl live, EtcdProcess member) {
+		try {
+			live.run("member", "add", member.name(), "--peer-urls=" + member.peerUrl());
+			return true;
+		}
+		catch (AssertionError ex) {
+			// an earlier attempt that timed out on the client side may have been applied
+			return String.valueOf(ex.getMessage()).contains("already exists");
 		}
 	}
 
