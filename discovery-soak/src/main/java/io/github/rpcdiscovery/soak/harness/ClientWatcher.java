@@ -64,13 +64,17 @@ final class ClientWatcher implements AutoCloseable {
 
 	/**
 	 * From now until {@link #disarm} of the token returned, the client's view must keep every instance it lists now
-	 * (or, if it does not answer now, at its last poll).
+	 * that etcd still lists ({@code registered}; null if etcd could not be read).
 	 */
-	Object arm(SoakJvm client) {
+	Object arm(SoakJvm client, Set<String> registered) {
 		Object token = new Object();
 		Set<String> now = freshView(client);
 		if (now != null) {
-			this.armed.put(token, new Armed(client.name(), Set.copyOf(now)));
+			Set<String> kept = new TreeSet<>(now);
+			if (registered != null) {
+				kept.retainAll(registered);
+			}
+			this.armed.put(token, new Armed(client.name(), Set.copyOf(kept)));
 		}
 		return token;
 	}

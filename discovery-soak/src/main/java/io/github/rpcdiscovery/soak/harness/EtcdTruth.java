@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -70,6 +69,12 @@ final class EtcdTruth implements AutoCloseable {
 		}
 	}
 
+	/** The addresses etcd lists now (a fresh read); null if etcd does not answer. */
+	Set<String> addresses() {
+		Map<String, String> now = registrations();
+		return (now != null) ? Set.copyOf(now.values()) : null;
+	}
+
 	private void track() {
 		long readAt = System.currentTimeMillis();
 		Map<String, String> now = registrations();
@@ -87,10 +92,6 @@ final class EtcdTruth implements AutoCloseable {
 
 	private static ByteSequence bytes(String text) {
 		return ByteSequence.from(text, StandardCharsets.UTF_8);
-	}
-
-	static Set<String> values(Map<String, String> registrations) {
-		return registrations.values().stream().collect(Collectors.toSet());
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.github.rpcdiscovery.soak.harness;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import io.github.rpcdiscovery.test.etcd.EtcdCtl;
 import io.github.rpcdiscovery.test.etcd.EtcdProcess;
@@ -9,7 +10,8 @@ import io.github.rpcdiscovery.test.etcd.EtcdProcess;
 /**
  * Applies one fault, holds it, heals it, and tells when it healed. It records in the {@link Timeline} what the
  * invariants need to know (an instance gone, a client deaf) and arms the no-shrink check of a client cut off from
- * etcd once the cut has settled (events already on the wire may still land in its first second).
+ * etcd once the cut has settled (events already on the wire may still land in its first second), for the instances
+ * etcd still lists.
  */
 final class FaultInjector {
 
@@ -23,12 +25,15 @@ final class FaultInjector {
 
 	private final ClientWatcher watcher;
 
+	private final EtcdTruth truth;
+
 	private final long ttlMillis;
 
-	FaultInjector(SoakSystem system, Timeline timeline, ClientWatcher watcher, int ttlSeconds) {
+	FaultInjector(SoakSystem system, Timeline timeline, ClientWatcher watcher, EtcdTruth truth, int ttlSeconds) {
 		this.system = system;
 		this.timeline = timeline;
 		this.watcher = watcher;
+		this.truth = truth;
 		this.ttlMillis = ttlSeconds * 1000L;
 	}
 
@@ -93,6 +98,8 @@ final class FaultInjector {
 	}
 
 	private void quorumLoss(EtcdProcess first, EtcdProcess second, int holdMillis) {
+		// what etcd lists right before: a client that had not yet heard of an earlier deletion may still drop it
+		Set<String> registered = this.truth.addresses();
 		first.kill();
 		second.kill();
 		// nothing can be written or expire without a quorum: every client's view must hold
@@ -101,12 +108,17 @@ final class FaultInjector {
 			.map((client) -> this.timeline.clientDeaf(client.name(), now()))
 			.toList();
 		hold(SETTLE_MILLIS);
-		List<Object> checks = this.system.clients().stream().map(this.watcher::arm).toList();
+		List<Object> checks = this.system.clients()
+			.stream()
+			.map((client) -> this.watcher.arm(client, registered))
+			.toList();
 		hold(holdMillis);
 		first.start();
-		second.start();
+		// a quorum again: etcd moves on, and may commit what it accepted just before the loss (a revoke that timed
+		// out on the caller's side, say), so clients hear changes again from here on
 		checks.forEach(this.watcher::disarm);
 		deaf.forEach((window) -> Timeline.end(window, now()));
+		second.start();
 	}
 
 	private void compactionWhilePartitioned(SoakJvm client, int holdMillis) {
@@ -122,10 +134,11 @@ final class FaultInjector {
 	}
 
 	private void partitionClient(SoakJvm client, int holdMillis, Runnable whileCut) {
+		Set<String> registered = this.truth.addresses();
 		client.partition();
 		long[] deaf = this.timeline.clientDeaf(client.name(), now());
 		hold(SETTLE_MILLIS);
-		Object check = this.watcher.arm(client);
+		Object check = this.watcher.arm(client, registered);
 		long cutAt = now();
 		whileCut.run();
 		hold(Math.max(0, holdMillis - (now() - cutAt)));

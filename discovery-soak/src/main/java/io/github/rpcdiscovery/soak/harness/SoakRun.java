@@ -53,7 +53,7 @@ public final class SoakRun {
 			System.out.println("soak: system up in " + system.workDir() + ", etcd " + system.cluster().hosts());
 			truth.start();
 			watcher.start();
-			FaultInjector injector = new FaultInjector(system, timeline, watcher, this.config.ttlSeconds());
+			FaultInjector injector = new FaultInjector(system, timeline, watcher, truth, this.config.ttlSeconds());
 			FaultPlan plan = new FaultPlan(this.config.seed(), system.cluster().members().size(), this.config.servers(),
 					this.config.clients());
 			quietPoint(system, truth, watcher, List.of(), List.of(), Duration.ofSeconds(60));

@@ -113,24 +113,32 @@ public final class EtcdCluster implements AutoCloseable {
 			.map((line) -> line.substring(0, line.indexOf(',')).strip())
 			.findFirst()
 			.orElseThrow(() -> new AssertionError(member.name() + " is not in the member list"));
-		live.run("member", "remove", id);
+		// the killed member may have been the leader: the others need an election first
+		Awaitility.await(member.name() + " removed")
+			.atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> changeMembership(live, "member not found", "remove", id));
 		member.wipeDataToRejoin();
 		// etcd refuses to add a voter until the others have been connected for 5 s ("unhealthy cluster")
 		Awaitility.await(member.name() + " added again")
 			.atMost(Duration.ofSeconds(30))
 			.pollInterval(Duration.ofMillis(500))
-			.until(() -> addMember(live, member));
+			.until(() -> changeMembership(live, "already exists", "add", member.name(),
+					"--peer-urls=" + member.peerUrl()));
 		member.start();
 	}
 
-	private static boolean addMember(EtcdCtl live, EtcdProcess member) {
+	/** One {@code etcdctl member ...}; true when done now or by an earlier attempt that timed out on our side. */
+	private static boolean changeMembership(EtcdCtl live, String doneBefore, String... args) {
+		List<String> command = new ArrayList<>(List.of("member"));
+		command.addAll(List.of(args));
 		try {
-			live.run("member", "add", member.name(), "--peer-urls=" + member.peerUrl());
+			live.run(command.toArray(String[]::new));
 			return true;
 		}
 		catch (AssertionError ex) {
-			// an earlier attempt that timed out on the client side may have been applied
-			return String.valueOf(ex.getMessage()).contains("already exists");
+			// "doneBefore": an earlier attempt was applied after etcdctl gave up waiting for it
+			return String.valueOf(ex.getMessage()).contains(doneBefore);
 		}
 	}
 
