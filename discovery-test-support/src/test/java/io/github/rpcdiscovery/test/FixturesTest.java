@@ -118,6 +118,24 @@ class FixturesTest {
 		}
 	}
 
+	@Test
+	void proxyClosesTheCallersConnectionWhenItsTargetIsDown() throws IOException {
+		int deadPort;
+		try (ServerSocket gone = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+			deadPort = gone.getLocalPort();
+		}
+		try (TcpProxy proxy = TcpProxy.start("127.0.0.1", deadPort);
+				Socket client = new Socket("127.0.0.1", proxy.port())) {
+			client.setSoTimeout(5000);
+			// a reset or an end of stream, as from a dead server; not a connection left hanging
+			assertThatThrownBy(() -> {
+				if (client.getInputStream().read() < 0) {
+					throw new java.io.EOFException("closed");
+				}
+			}).isInstanceOf(IOException.class).isNotInstanceOf(java.net.SocketTimeoutException.class);
+		}
+	}
+
 	private static char roundTrip(Socket socket) throws IOException {
 		socket.setSoTimeout(3000);
 		OutputStream out = socket.getOutputStream();
