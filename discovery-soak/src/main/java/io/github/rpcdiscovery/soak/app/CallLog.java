@@ -74,7 +74,9 @@ final class CallLog {
 		while (root.getCause() != null) {
 			root = root.getCause();
 		}
-		return "other-" + root.getClass().getSimpleName();
+		// the message names the case (one word for the report's table: no spaces)
+		String message = String.valueOf(root.getMessage()).replaceAll("[^A-Za-z0-9.:/_-]+", "_");
+		return "other-" + root.getClass().getSimpleName() + ":" + message.substring(0, Math.min(60, message.length()));
 	}
 
 }
