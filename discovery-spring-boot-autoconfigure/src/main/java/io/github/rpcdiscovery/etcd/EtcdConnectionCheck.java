@@ -186,12 +186,23 @@ public final class EtcdConnectionCheck {
 			}
 		}
 		catch (javax.net.ssl.SSLHandshakeException ex) {
-			// the server answered in TLS, but refused us (a client certificate, say): it speaks TLS
-			return !String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("unrecognized");
+			// the server answered in TLS, but refused us (a client certificate, say): it speaks TLS. One that closed
+			// without a byte of TLS (a plain etcd going down, a proxy whose etcd is gone) proves nothing
+			return !String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("unrecognized")
+					&& !closedWithoutAnswer(ex);
 		}
 		catch (IOException | RuntimeException ex) {
 			return false;
 		}
+	}
+
+	private static boolean closedWithoutAnswer(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof java.io.EOFException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static byte[] httpVersionRequest(HostAndPort address) {

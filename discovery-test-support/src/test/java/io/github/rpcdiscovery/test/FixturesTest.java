@@ -54,6 +54,18 @@ class FixturesTest {
 	}
 
 	@Test
+	void aMemberReplacedByAnEmptyOneCatchesUpWithTheCluster() {
+		try (EtcdCluster cluster = EtcdCluster.start(3)) {
+			cluster.etcdctl().put("k", "v");
+			EtcdProcess member = cluster.member(2);
+			cluster.replaceWithEmptyMember(member);
+			assertThat(member.isAlive()).isTrue();
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(member.etcdctl().getPrefix("k")).containsExactly("k", "v"));
+			assertThat(cluster.etcdctl().run("member", "list").lines().filter((line) -> line.contains("started"))).hasSize(3);
+		}
+	}
+
+	@Test
 	void threeMemberClusterElectsANewLeaderWhenTheLeaderDies() {
 		try (EtcdCluster cluster = EtcdCluster.start(3)) {
 			EtcdProcess leader = cluster.leader();
@@ -129,6 +141,24 @@ class FixturesTest {
 					assertThat(roundTrip(client)).isEqualTo('x');
 				}
 			}
+		}
+	}
+
+	@Test
+	void proxyClosesTheCallersConnectionWhenItsTargetIsDown() throws IOException {
+		int deadPort;
+		try (ServerSocket gone = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+			deadPort = gone.getLocalPort();
+		}
+		try (TcpProxy proxy = TcpProxy.start("127.0.0.1", deadPort);
+				Socket client = new Socket("127.0.0.1", proxy.port())) {
+			client.setSoTimeout(5000);
+			// a reset or an end of stream, as from a dead server; not a connection left hanging
+			assertThatThrownBy(() -> {
+				if (client.getInputStream().read() < 0) {
+					throw new java.io.EOFException("closed");
+				}
+			}).isInstanceOf(IOException.class).isNotInstanceOf(java.net.SocketTimeoutException.class);
 		}
 	}
 

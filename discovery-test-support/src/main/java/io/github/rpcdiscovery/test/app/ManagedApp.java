@@ -160,6 +160,36 @@ public final class ManagedApp implements AutoCloseable {
 		}
 	}
 
+	/** The process id of the running process. */
+	public long pid() {
+		return this.process.pid();
+	}
+
+	/** SIGSTOP: the JVM stays, frozen (its timers, its lease renewals, its answers). */
+	public void pause() {
+		signal("STOP");
+	}
+
+	/** SIGCONT */
+	public void resume() {
+		signal("CONT");
+	}
+
+	private void signal(String signal) {
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).start();
+			if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("kill -" + signal + " " + pid() + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	public boolean isAlive() {
 		Process current = this.process;
 		return current != null && current.isAlive();

@@ -1,6 +1,7 @@
 package io.github.rpcdiscovery.test.etcd;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -95,6 +96,49 @@ public final class EtcdCluster implements AutoCloseable {
 		}
 		catch (AssertionError ex) {
 			return null;
+		}
+	}
+
+	/**
+	 * Replaces a member by an empty one with the same name and URLs, as an operator does after losing a disk: kill it,
+	 * {@code member remove} it, wipe its data dir, {@code member add} it again and start it. The other members must
+	 * hold a quorum.
+	 */
+	public void replaceWithEmptyMember(EtcdProcess member) {
+		member.kill();
+		EtcdCtl live = etcdctl();
+		String id = live.run("member", "list")
+			.lines()
+			.filter((line) -> line.contains(", " + member.name() + ", ") || line.contains(", , " + member.peerUrl()))
+			.map((line) -> line.substring(0, line.indexOf(',')).strip())
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(member.name() + " is not in the member list"));
+		// the killed member may have been the leader: the others need an election first
+		Awaitility.await(member.name() + " removed")
+			.atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> changeMembership(live, "member not found", "remove", id));
+		member.wipeDataToRejoin();
+		// etcd refuses to add a voter until the others have been connected for 5 s ("unhealthy cluster")
+		Awaitility.await(member.name() + " added again")
+			.atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> changeMembership(live, "already exists", "add", member.name(),
+					"--peer-urls=" + member.peerUrl()));
+		member.start();
+	}
+
+	/** One {@code etcdctl member ...}; true when done now or by an earlier attempt that timed out on our side. */
+	private static boolean changeMembership(EtcdCtl live, String doneBefore, String... args) {
+		List<String> command = new ArrayList<>(List.of("member"));
+		command.addAll(List.of(args));
+		try {
+			live.run(command.toArray(String[]::new));
+			return true;
+		}
+		catch (AssertionError ex) {
+			// "doneBefore": an earlier attempt was applied after etcdctl gave up waiting for it
+			return String.valueOf(ex.getMessage()).contains(doneBefore);
 		}
 	}
 

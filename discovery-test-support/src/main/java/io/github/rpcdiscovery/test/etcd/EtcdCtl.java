@@ -111,6 +111,11 @@ public final class EtcdCtl {
 		return Long.parseLong(matcher.group(1));
 	}
 
+	/** Defragments the backend of every endpoint given. */
+	public void defrag() {
+		run("defrag");
+	}
+
 	/** Compacts history up to a revision (physically). */
 	public void compact(long revision) {
 		run("compaction", Long.toString(revision), "--physical");

@@ -203,6 +203,15 @@ public final class EtcdProcess implements AutoCloseable {
 		this.clusterState = "new";
 	}
 
+	/**
+	 * Deletes the data dir of a member that was removed from its cluster (the process must be stopped): the next
+	 * start joins the running cluster as a brand-new member ({@code --initial-cluster-state existing}).
+	 */
+	synchronized void wipeDataToRejoin() {
+		wipeData();
+		this.clusterState = "existing";
+	}
+
 	public boolean isAlive() {
 		Process current = this.process;
 		return current != null && current.isAlive();
@@ -230,7 +239,8 @@ public final class EtcdProcess implements AutoCloseable {
 		return this.clientPort;
 	}
 
-	String peerUrl() {
+	/** {@code http://127.0.0.1:<peer port>} */
+	public String peerUrl() {
 		return "http://127.0.0.1:" + this.peerPort;
 	}
 

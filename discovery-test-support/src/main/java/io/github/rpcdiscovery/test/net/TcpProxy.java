@@ -105,7 +105,15 @@ public final class TcpProxy implements AutoCloseable {
 					continue;
 				}
 				Socket upstream = new Socket();
-				upstream.connect(this.target, 2000);
+				try {
+					upstream.connect(this.target, 2000);
+				}
+				catch (IOException ex) {
+					// the target is down: the caller sees a reset, and its socket is not left open
+					reset(client);
+					reset(upstream);
+					continue;
+				}
 				this.sockets.add(client);
 				this.sockets.add(upstream);
 				this.executor.execute(() -> pump(client, upstream));
