@@ -43,11 +43,15 @@ api_url="$(sed -n 's/^URL //p' "$work/api.out")"
 [ -n "$api_url" ] || { echo "the mock API server did not start:" >&2; cat "$work/api.err" >&2; exit 1; }
 until ETCDCTL_API=3 etcdctl --endpoints "127.0.0.1:$client_port" endpoint health >/dev/null 2>&1; do sleep 0.1; done
 
-variants="baseline spring-cloud spring-retry none direct etcd kubernetes"
+variants="baseline spring-cloud spring-retry jars-only none direct etcd kubernetes"
 classpath_of() { case "$1" in baseline|spring-cloud|spring-retry) echo "$1" ;; *) echo with-starter ;; esac; }
 run_index=0
+# the starter's jars without its code: every auto-configuration it declares excluded
+ours="$(unzip -p "$(tr ':' '\n' <"$work/with-starter.cp" | grep '/discovery-spring-boot-autoconfigure-')" \
+	META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports | paste -sd, -)"
 args_of() {
 	case "$1" in
+	jars-only) echo "--spring.autoconfigure.exclude=$ours" ;;
 	direct) echo "--rpc.clients[0].name=direct.rpc --rpc.clients[0].endpoints[0]=127.0.0.1:9 --startup.await=direct.rpc" ;;
 	etcd)   # a key of its own per run: a key left by an earlier run could not make the first list look instant
 		local key="startup-$run_index.rpc"
@@ -90,6 +94,7 @@ row() { printf '| %s | %s | %s | %s | %s | %s | %s MB |\n' "$1" "$(ms "$2")" "$(
 row "spring-boot-starter-webmvc" baseline
 row "+ spring-cloud-starter-loadbalancer" spring-cloud
 row "+ spring-retry (the starter brings it)" spring-retry
+row "+ the starter's jars, its auto-configurations excluded" jars-only
 row "+ discovery-spring-boot-starter, no rpc config" none
 row "+ starter, direct endpoints (first list)" direct
 row "+ starter, etcd (registered and listed)" etcd
