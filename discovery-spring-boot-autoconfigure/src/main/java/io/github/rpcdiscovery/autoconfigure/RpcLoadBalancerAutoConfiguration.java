@@ -4,7 +4,6 @@ import java.util.List;
 
 import io.github.rpcdiscovery.core.ServiceDiscovery;
 import io.github.rpcdiscovery.loadbalancer.InstanceListConfiguration;
-import io.github.rpcdiscovery.loadbalancer.RpcBlockingLoadBalancerClient;
 import io.github.rpcdiscovery.loadbalancer.RpcLoadBalancerClientConfiguration;
 import io.github.rpcdiscovery.loadbalancer.RpcLoadBalancerClientFactory;
 
@@ -15,14 +14,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClientsProperties;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -32,9 +29,9 @@ import org.springframework.core.env.Environment;
  * configuration. Checks {@code spring.cloud.loadbalancer.configurations} at startup: a child context is only created
  * on a service's first call, too late to report a typo.
  * <p>
- * Spring Cloud's client factory and blocking client are replaced by subclasses that serve this starter's ids faster
- * ({@link RpcLoadBalancerClientFactory}, {@link RpcBlockingLoadBalancerClient}); other ids go through Spring Cloud's
- * own code. Each backs off when the application defines a bean of that type.
+ * Spring Cloud's client factory is replaced by a subclass that remembers the lookups of this starter's ids
+ * ({@link RpcLoadBalancerClientFactory}); other ids go through Spring Cloud's own code. It backs off when the
+ * application defines a factory of its own.
  */
 @AutoConfiguration(after = RpcDiscoveryAutoConfiguration.class, before = LoadBalancerAutoConfiguration.class)
 @ConditionalOnRpcConfigured
@@ -42,6 +39,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnRpcDiscoveryEnabled
 @ConditionalOnBean(ServiceDiscovery.class)
 @LoadBalancerClients(defaultConfiguration = RpcLoadBalancerClientConfiguration.class)
+@EnableConfigurationProperties(LoadBalancerClientsProperties.class)
 final class RpcLoadBalancerAutoConfiguration {
 
 	@Bean
@@ -58,21 +56,6 @@ final class RpcLoadBalancerAutoConfiguration {
 		RpcLoadBalancerClientFactory factory = new RpcLoadBalancerClientFactory(properties);
 		factory.setConfigurations(configurations.getIfAvailable(List::of));
 		return factory;
-	}
-
-	/** Spring Cloud's blocking client needs Spring Web (RestTemplate, RestClient). */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.web.client.RestTemplate")
-	@ConditionalOnProperty(value = "spring.cloud.loadbalancer.enabled", havingValue = "true", matchIfMissing = true)
-	@EnableConfigurationProperties(LoadBalancerClientsProperties.class)
-	static class BlockingClient {
-
-		@Bean
-		@ConditionalOnMissingBean
-		LoadBalancerClient rpcBlockingLoadBalancerClient(LoadBalancerClientFactory factory) {
-			return new RpcBlockingLoadBalancerClient(factory);
-		}
-
 	}
 
 	/** Marks that the {@code configurations} values were checked; holds nothing. */

@@ -38,9 +38,6 @@ public final class CatalogServiceInstanceListSupplier implements ServiceInstance
 
 	private long emittedVersion = -1;
 
-	/** The list last emitted, with one ready answer per instance; null until the first emission. */
-	private volatile @Nullable CurrentInstances current;
-
 	public CatalogServiceInstanceListSupplier(String serviceId, ServiceDiscovery discovery) {
 		this.serviceId = serviceId;
 		this.discovery = discovery;
@@ -60,15 +57,6 @@ public final class CatalogServiceInstanceListSupplier implements ServiceInstance
 		return this.instances;
 	}
 
-	/**
-	 * The list last emitted and a ready answer for each of its instances, or {@code null} before the first load: what
-	 * a pick needs, without subscribing to {@link #get()}. Keeps an unlisted service's watch open, as {@link #get()}.
-	 */
-	@Nullable CurrentInstances current() {
-		this.discovery.touch(this.serviceId);
-		return this.current;
-	}
-
 	private void onChange(CatalogChange change) {
 		emit(change.current());
 	}
@@ -82,7 +70,6 @@ public final class CatalogServiceInstanceListSupplier implements ServiceInstance
 			// nothing loaded within the initial timeout: answer "no instances" rather than hold requests forever
 			if (this.emittedVersion < 0) {
 				this.emittedVersion = 0;
-				this.current = new CurrentInstances(List.of());
 				this.sink.tryEmitNext(List.of());
 			}
 		}
@@ -93,7 +80,6 @@ public final class CatalogServiceInstanceListSupplier implements ServiceInstance
 		if (snapshot.version() > this.emittedVersion) {
 			this.emittedVersion = snapshot.version();
 			List<ServiceInstance> instances = SpringCloudInstances.of(snapshot);
-			this.current = new CurrentInstances(instances);
 			this.sink.tryEmitNext(instances);
 		}
 	}

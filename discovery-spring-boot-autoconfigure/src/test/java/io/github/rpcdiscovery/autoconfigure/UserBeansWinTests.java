@@ -10,7 +10,6 @@ import io.github.rpcdiscovery.etcd.EtcdConnections;
 import io.github.rpcdiscovery.etcd.registration.EtcdAutoRegistration;
 import io.github.rpcdiscovery.etcd.registration.EtcdServiceRegistry;
 import io.github.rpcdiscovery.loadbalancer.CallOutcomeLifecycle;
-import io.github.rpcdiscovery.loadbalancer.RpcBlockingLoadBalancerClient;
 import io.github.rpcdiscovery.loadbalancer.RpcLoadBalancerClientFactory;
 import io.github.rpcdiscovery.loadbalancer.RpcServiceInstanceLoadBalancer;
 import io.github.rpcdiscovery.target.EtcdCluster;
@@ -86,12 +85,9 @@ class UserBeansWinTests {
 	}
 
 	@Test
-	void withoutBeansOfItsOwnTheApplicationGetsThisStartersFactoryAndBlockingClient() {
-		this.loadBalancing.run((context) -> {
-			assertThat(context).getBean(LoadBalancerClientFactory.class).isInstanceOf(RpcLoadBalancerClientFactory.class);
-			assertThat(context).getBean(org.springframework.cloud.client.loadbalancer.LoadBalancerClient.class)
-				.isInstanceOf(RpcBlockingLoadBalancerClient.class);
-		});
+	void withoutAFactoryOfItsOwnTheApplicationGetsThisStartersFactory() {
+		this.loadBalancing.run((context) -> assertThat(context).getBean(LoadBalancerClientFactory.class)
+			.isInstanceOf(RpcLoadBalancerClientFactory.class));
 	}
 
 	@Test

@@ -25,7 +25,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.CompletionContext;
-import org.springframework.cloud.client.loadbalancer.DefaultRequest;
 import org.springframework.cloud.client.loadbalancer.DefaultResponse;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
@@ -48,8 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The fast path for the ids this starter resolves (lookups remembered by {@link RpcLoadBalancerClientFactory}, a pick
- * without a subscription in {@link RpcServiceInstanceLoadBalancer}, {@link RpcBlockingLoadBalancerClient}) keeps every
+ * The fast path for the ids this starter resolves (lookups remembered by {@link RpcLoadBalancerClientFactory}) keeps every
  * contract Spring Cloud users rely on, with real backends on loopback and RestClient, RestTemplate and WebClient:
  * lifecycle callbacks with the call's status, this starter's statistics, retries as
  * {@code spring.cloud.loadbalancer.retry.*} say, hints, {@code LoadBalancerClient}, Micrometer statistics, an
@@ -219,15 +217,6 @@ class FastPathContractsIntegrationTest {
 		assertThat(factory.getInstances("svc", LoadBalancerLifecycle.class)).isSameAs(lifecycles);
 		assertThat(factory.getInstance("svc")).isSameAs(factory.getInstance("svc"))
 			.isInstanceOf(RpcServiceInstanceLoadBalancer.class);
-	}
-
-	@Test
-	void aPickReturnsTheSameReadyAnswerForTheSameInstance() {
-		ReactorServiceInstanceLoadBalancer balancer = context.getBean(LoadBalancerClientFactory.class)
-			.getInstance("single", ReactorServiceInstanceLoadBalancer.class);
-		Mono<Response<ServiceInstance>> answer = balancer.choose(new DefaultRequest<>());
-		assertThat(balancer.choose(new DefaultRequest<>())).isSameAs(answer);
-		assertThat(answer.block().getServer().getPort()).isEqualTo(first.port());
 	}
 
 	@Test
