@@ -1,7 +1,9 @@
 package io.github.rpcdiscovery.etcd.registration;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.options.LeaseOption;
@@ -53,6 +55,46 @@ final class LeaseCalls {
 	/** Whether etcd still holds the lease (its time to live is above zero). */
 	boolean isAlive(long leaseId) throws Exception {
 		return EtcdCalls.await(this.leases.timeToLive(leaseId, LeaseOption.DEFAULT), this.requestTimeout).getTTL() > 0;
+	}
+
+	/**
+	 * Renews the lease once, on new keepalive streams of their own, one per etcd member (gRPC's round robin puts
+	 * consecutive streams on different members): jetcd's shared keepalive stream may sit on a member that is frozen
+	 * (its connection open, nothing answering) until the TTL is long past, while the other members could renew it.
+	 * The first renewal wins; the others are abandoned.
+	 * @return {@code false} if etcd no longer knows the lease
+	 * @throws Exception if no member renewed it within the request timeout
+	 */
+	boolean renewOnce(long leaseId) throws Exception {
+		int streams = Math.max(1, this.cluster.hosts().size());
+		CompletableFuture<Void> renewed = new CompletableFuture<>();
+		AtomicInteger failures = new AtomicInteger();
+		for (int i = 0; i < streams; i++) {
+			this.leases.keepAliveOnce(leaseId).whenComplete((response, error) -> {
+				if (error == null || EtcdFailure.isLeaseNotFound(error) || failures.incrementAndGet() == streams) {
+					complete(renewed, error);
+				}
+			});
+		}
+		try {
+			EtcdCalls.await(renewed, this.requestTimeout);
+			return true;
+		}
+		catch (Exception ex) {
+			if (EtcdFailure.isLeaseNotFound(ex)) {
+				return false;
+			}
+			throw ex;
+		}
+	}
+
+	private static void complete(CompletableFuture<Void> future, Throwable error) {
+		if (error == null) {
+			future.complete(null);
+		}
+		else {
+			future.completeExceptionally(error);
+		}
 	}
 
 	/**

@@ -271,14 +271,24 @@ final class LeaseKeeper implements AutoCloseable {
 	/** The lease is in doubt or a key may be missing: check with etcd and repair what is broken. */
 	private void verify(String reason) throws Exception {
 		ActiveLease current = this.lease;
-		if (!this.leases.isAlive(current.id())) {
+		boolean renewalsStalled = this.renewals.ended() || this.renewals.overdue();
+		// stalled: renew at once rather than only ask, as the keepalive stream may be stuck on a frozen member
+		boolean alive = renewalsStalled ? this.leases.renewOnce(current.id()) : this.leases.isAlive(current.id());
+		if (!alive) {
 			replaceLostLease(reason);
 			return;
 		}
-		long revision = this.keys.restore(current);
-		if (this.renewals.ended() || this.renewals.overdue()) {
+		if (renewalsStalled) {
+			this.renewals.renewedOnce();
 			keepAlive();
+			if (!this.watcher.ended()) {
+				// the open watch reports a deleted key; a read now could land on the member that stalled the
+				// renewals and hold this thread for the request timeout, which may outlast the lease
+				this.renewals.checked();
+				return;
+			}
 		}
+		long revision = this.keys.restore(current);
 		if (this.watcher.ended()) {
 			this.watcher.restart(current, revision + 1, stillAttached());
 		}

@@ -139,6 +139,12 @@ final class LeaseRenewals {
 		return this.clock.nanoTime() - Math.max(this.lastRenewalNanos, this.lastCheckNanos);
 	}
 
+	/** The lease was renewed outside the keepalive stream ({@link LeaseCalls#renewOnce}). */
+	void renewedOnce() {
+		this.lastRenewalNanos = this.clock.nanoTime();
+		this.observer.leaseRenewed(this.serviceKey);
+	}
+
 	/** etcd confirmed the lease lives. */
 	void checked() {
 		this.lastCheckNanos = this.clock.nanoTime();
